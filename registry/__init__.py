@@ -1,0 +1,66 @@
+"""The off-campus training institution regulatory registry (校外培训机构监管登记系统)."""
+from __future__ import annotations
+
+from flask import Flask, has_request_context, request, session
+
+from registry import config as settings
+from registry.config import PROJECT_ROOT
+from registry.extensions import babel, csrf, db, limiter, login, migrate
+
+
+def create_app(config: dict | None = None, *, demo: bool = False) -> Flask:
+    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"), instance_relative_config=True)
+    app.config.update(settings.DEFAULTS)
+    overrides = config or {}
+    if "SECRET_KEY" in overrides and "REGISTRY_ENV" not in overrides:
+        overrides = {"REGISTRY_ENV": "test", **overrides}
+    app.config.update(settings.from_environment(app.instance_path, demo=demo or "SECRET_KEY" in overrides))
+    app.config.update(overrides)
+    _init_extensions(app)
+    _register_areas(app)
+    return app
+
+
+def select_locale() -> str:
+    from flask_login import current_user
+
+    if not has_request_context():
+        return "zh_CN"  # commands speak the users' language
+    choice = session.get("locale")
+    if not choice and current_user and current_user.is_authenticated:
+        choice = current_user.locale
+    if choice in settings.DEFAULTS["LANGUAGES"]:
+        return choice
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(["zh_CN", "zh", "en"]) or "zh_CN"
+    return "zh_CN"
+
+
+def _init_extensions(app: Flask) -> None:
+    from registry.core import database
+
+    db.init_app(app)
+    database.configure_engines(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    redis_url = app.config.get("REGISTRY_REDIS_URL")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    limiter.init_app(app)
+
+
+def _register_areas(app: Flask) -> None:
+    from registry.accounts import api as account_api  # noqa: F401  (adds routes to the API blueprint)
+    from registry.accounts import views as account_views
+    from registry.cli import register_commands
+    from registry.core import api, web
+    from registry.register import api as register_api  # noqa: F401  (adds routes to the API blueprint)
+    from registry.register import views as register_views
+
+    web.init_app(app)
+    app.register_blueprint(account_views.bp)
+    app.register_blueprint(register_views.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)
+    register_commands(app)

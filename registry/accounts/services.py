@@ -1,0 +1,129 @@
+"""Accounts: creating and changing users, logging in with throttling."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from registry.accounts.models import Role, User
+from registry.core import audit, authz
+from registry.core.errors import Invalid, NotFound
+from registry.core.models import utcnow
+from registry.extensions import db
+
+MIN_PASSWORD_LENGTH = 10
+# A hash to check against when the username is unknown, so both cases take the same time.
+_DUMMY_HASH = generate_password_hash("registry-no-such-user")
+
+
+def _invalid(field: str, message: str):
+    return Invalid(gettext("Please correct the marked fields."), {field: [message]})
+
+
+def _check_role(role: str, department_code: str | None) -> tuple[Role, str | None]:
+    from registry.register.models import Department
+
+    if role not in Role.__members__:
+        raise _invalid("role", gettext("Choose one of: %(choices)s.", choices=", ".join(Role.__members__)))
+    department_code = department_code or None
+    if department_code and db.session.get(Department, department_code) is None:
+        raise _invalid("department", gettext("Unknown department “%(code)s”.", code=department_code))
+    if role == Role.officer and not department_code:
+        raise _invalid("department", gettext("A licensing officer belongs to a department."))
+    return Role(role), department_code
+
+
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise _invalid("password", gettext("At least %(count)s characters.", count=MIN_PASSWORD_LENGTH))
+
+
+def create_user(actor, *, username: str, role: str, password: str, department_code: str | None = None,
+                display_name: str = "") -> User:
+    """Create an account (admins only; `actor` None means the command line's operator)."""
+    if actor is not None:
+        authz.require(actor, "user.manage")
+    username = (username or "").strip()
+    if not username or len(username) > 40 or not username.replace("_", "").replace("-", "").replace(".", "").isalnum():
+        raise _invalid("username", gettext("Letters, digits, “.”, “-” and “_”, at most 40."))
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise _invalid("username", gettext("This username is taken."))
+    role, department_code = _check_role(role, department_code)
+    _check_password(password)
+    user = User(username=username, role=role, department_code=department_code, display_name=display_name.strip()[:80],
+                password_hash=generate_password_hash(password))
+    db.session.add(user)
+    audit.note(db.session, "user.create")
+    db.session.flush()
+    return user
+
+
+def update_user(actor, user_id: int, *, role: str, department_code: str | None, active: bool,
+                display_name: str = "", password: str = "") -> User:
+    """Change a user's role, department, state or password; sessions and tokens of a changed user end."""
+    authz.require(actor, "user.manage")
+    user = get_user(actor, user_id)
+    role, department_code = _check_role(role, department_code)
+    if user.id == actor.id and (not active or role != Role.admin):
+        raise _invalid("role", gettext("You cannot remove your own administrator access."))
+    ends_sessions = password or not active or role != user.role or department_code != user.department_code
+    user.role, user.department_code, user.active = role, department_code, active
+    user.display_name = display_name.strip()[:80]
+    if password:
+        _check_password(password)
+        user.password_hash = generate_password_hash(password)
+    if ends_sessions:
+        user.session_generation += 1
+    audit.note(db.session, "user.update")
+    db.session.flush()
+    return user
+
+
+def get_user(actor, user_id: int) -> User:
+    authz.require(actor, "user.manage")
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(gettext("There is no such user."))
+    return user
+
+
+def list_users(actor) -> list[User]:
+    authz.require(actor, "user.manage")
+    return list(db.session.scalars(select(User).order_by(User.role, User.username)))
+
+
+def authenticate(username: str, password: str) -> User:
+    """The user whose password this is, or Invalid; locks the account for a while after repeated failures."""
+    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
+    now = utcnow()
+    if user is not None and user.locked_until and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise _invalid("password", gettext("Too many failed attempts: try again in %(minutes)s minutes.", minutes=minutes))
+    if user is None or not check_password_hash(user.password_hash, password or ""):
+        if user is None:
+            check_password_hash(_DUMMY_HASH, password or "")
+        else:
+            _count_failure(user, now)
+        raise _invalid("password", gettext("Wrong username or password."))
+    if not user.active:
+        raise _invalid("username", gettext("This account is deactivated."))
+    user.failed_logins, user.locked_until = 0, None
+    return user
+
+
+def _count_failure(user: User, now) -> None:
+    user.failed_logins += 1
+    if user.failed_logins >= current_app.config["REGISTRY_LOGIN_MAX_FAILURES"]:
+        user.locked_until = now + timedelta(minutes=current_app.config["REGISTRY_LOGIN_LOCK_MINUTES"])
+        user.failed_logins = 0
+    db.session.commit()  # the count must survive the failed request, whose changes are rolled back
+
+
+def set_locale(user, locale: str) -> None:
+    if user is not None and user.is_authenticated and user.locale != locale:
+        user.locale = locale
+        audit.note(db.session, "user.locale")
+        db.session.flush()

@@ -1,0 +1,99 @@
+"""Settings, read from environment variables in one place (listed in README.md)."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Mainland China, roughly: the jurisdiction when REGISTRY_BOUNDS is unset.
+COUNTRY_BOUNDS = (73.4, 18.1, 135.1, 53.6)
+
+DEFAULT_CATEGORY_DEPARTMENTS = {
+    "academic": "edu",
+    "tech": "tech",
+    "arts": "culture",
+    "sports": "sports",
+}
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the app refuses to start."""
+
+
+def parse_bounds(text: str | None) -> tuple[float, float, float, float]:
+    if not text:
+        return COUNTRY_BOUNDS
+    try:
+        min_lon, min_lat, max_lon, max_lat = (float(part) for part in text.split(","))
+    except ValueError:
+        raise ConfigError(f"REGISTRY_BOUNDS must be min_lon,min_lat,max_lon,max_lat, not {text!r}")
+    if not (min_lon < max_lon and min_lat < max_lat):
+        raise ConfigError(f"REGISTRY_BOUNDS is empty: {text!r}")
+    return min_lon, min_lat, max_lon, max_lat
+
+
+def parse_category_departments(text: str | None) -> dict[str, str]:
+    """`academic:edu,tech:tech,...` → {"academic": "edu", ...}; unset keeps the default mapping."""
+    if not text:
+        return dict(DEFAULT_CATEGORY_DEPARTMENTS)
+    mapping = dict(DEFAULT_CATEGORY_DEPARTMENTS)
+    for pair in text.split(","):
+        category, sep, department = pair.strip().partition(":")
+        if not sep or category not in DEFAULT_CATEGORY_DEPARTMENTS or not department:
+            raise ConfigError(f"REGISTRY_CATEGORY_DEPARTMENTS: cannot read {pair!r}")
+        mapping[category] = department
+    return mapping
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """The demo's secret key: generated once, then kept in the instance folder."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def from_environment(instance_path: str, *, demo: bool = False) -> dict:
+    env = os.environ
+    production = env.get("REGISTRY_ENV", "production") == "production" and not demo
+    secret = env.get("REGISTRY_SECRET_KEY")
+    if not secret:
+        if production:
+            raise ConfigError(
+                "REGISTRY_SECRET_KEY is not set. Set it to a long random string "
+                "(or run `registry demo`, which keeps its own key in the instance folder)."
+            )
+        secret = instance_secret_key(instance_path)
+    database_url = env.get("REGISTRY_DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'registry.sqlite'}"
+    return {
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REGISTRY_BOUNDS": parse_bounds(env.get("REGISTRY_BOUNDS")),
+        "REGISTRY_CATEGORY_DEPARTMENTS": parse_category_departments(env.get("REGISTRY_CATEGORY_DEPARTMENTS")),
+        "REGISTRY_REDIS_URL": env.get("REGISTRY_REDIS_URL"),
+        "REGISTRY_LOGIN_MAX_FAILURES": int(env.get("REGISTRY_LOGIN_MAX_FAILURES", "5")),
+        "REGISTRY_LOGIN_LOCK_MINUTES": int(env.get("REGISTRY_LOGIN_LOCK_MINUTES", "15")),
+        "REGISTRY_TOKEN_HOURS": int(env.get("REGISTRY_TOKEN_HOURS", "12")),
+        "SESSION_COOKIE_SECURE": production and env.get("REGISTRY_INSECURE_COOKIES") != "1",
+    }
+
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+    "BABEL_DEFAULT_LOCALE": "zh_CN",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+    "LANGUAGES": {"zh_CN": "中文", "en": "English"},
+    "WTF_CSRF_TIME_LIMIT": None,
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "PER_PAGE": 50,
+}

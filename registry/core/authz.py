@@ -1,0 +1,77 @@
+"""The one place that decides who may do what: `can(user, action, obj)`.
+
+Pages, the API and the CLI all ask here. An action is a string; `obj` is the record acted on (or, for
+`institution.create`, the code of the department that would supervise the new institution).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from registry.core.errors import Forbidden
+
+ADMIN, OFFICER, GRID_WORKER, MARKET = "admin", "officer", "grid_worker", "market"
+
+ACTIONS = (
+    "institution.list",
+    "institution.view",
+    "institution.create",
+    "institution.edit",
+    "institution.transition",
+    "institution.import",
+    "user.manage",
+    "audit.view",
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which institutions a user may read: all, those of some departments, or none."""
+
+    all: bool = False
+    departments: frozenset[str] = frozenset()
+
+    def allows(self, department_code: str) -> bool:
+        return self.all or department_code in self.departments
+
+
+def institution_scope(user) -> Scope:
+    if user is None or not user.is_authenticated:
+        return Scope()
+    if user.role in (ADMIN, MARKET):
+        return Scope(all=True)
+    if user.role == OFFICER and user.department_code:
+        return Scope(departments=frozenset({user.department_code}))
+    # Grid workers read the institutions of their own cells; cells arrive with the grid area.
+    return Scope()
+
+
+def _own_department(user, department_code: str | None) -> bool:
+    return user.role == OFFICER and bool(user.department_code) and user.department_code == department_code
+
+
+def can(user, action: str, obj=None) -> bool:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.role == ADMIN:
+        return True
+    if action == "institution.list":
+        return user.role in (OFFICER, MARKET, GRID_WORKER)
+    if action == "institution.view":
+        return obj is not None and institution_scope(user).allows(obj.department_code)
+    if action in ("institution.edit", "institution.transition"):
+        return obj is not None and _own_department(user, obj.department_code)
+    if action == "institution.create":
+        if obj is None:  # may this user create institutions at all (shows the button)?
+            return user.role == OFFICER
+        return _own_department(user, obj)  # obj: the department that would supervise it
+    return False  # institution.import, user.manage, audit.view: admins only
+
+
+def require(user, action: str, obj=None) -> None:
+    """Raise Forbidden unless `can`."""
+    if not can(user, action, obj):
+        from flask_babel import gettext
+
+        raise Forbidden(gettext("You are not allowed to do this."))

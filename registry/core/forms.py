@@ -1,0 +1,31 @@
+"""The form base: strips whitespace, and takes a service's field errors onto its fields."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+
+from registry.core.errors import Invalid
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = list(unbound_field.kwargs.get("filters", []))
+            filters.append(_strip)
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+    def values(self, names) -> dict:
+        return {name: self[name].data for name in names if name in self}
+
+    def take_errors(self, error: Invalid) -> None:
+        """Show a service's validation errors beside the fields they belong to."""
+        unplaced = []
+        for name, messages in error.fields.items():
+            if name in self:
+                self[name].errors = list(self[name].errors or []) + list(messages)
+            else:
+                unplaced.extend(messages)
+        self.form_errors = list(self.form_errors) + unplaced + ([] if error.fields else [error.message])

@@ -1,0 +1,121 @@
+"""What every HTML page shares: the logged-in user, error pages, template helpers, security headers."""
+from __future__ import annotations
+
+from flask import Flask, flash, make_response as app_response, redirect, render_template, request, url_for
+from sqlalchemy.exc import OperationalError
+from flask_babel import gettext
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from registry.core import authz
+from registry.core.audit import set_actor
+from registry.core.errors import ServiceError
+from registry.extensions import db, login
+
+CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
+
+
+@login.user_loader
+def load_user(session_id: str):
+    """Sessions carry `id:generation`; a bumped generation (new password, deactivation) logs the user out."""
+    from registry.accounts.models import User
+
+    user_id, _, generation = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or str(user.session_generation) != generation or not user.active:
+        return None
+    return user
+
+
+def init_app(app: Flask) -> None:
+    login.login_view = "accounts.login"
+    login.login_message = None
+
+    @login.unauthorized_handler
+    def unauthorized():
+        if request.path.startswith("/api/"):
+            from registry.core.api import error_response
+
+            return error_response(401, "unauthenticated", gettext("Log in or send a valid API token."))
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+    @app.before_request
+    def note_actor():
+        if current_user.is_authenticated:
+            set_actor(db.session, current_user._get_current_object())
+
+    @app.context_processor
+    def helpers():
+        return {"can": lambda action, obj=None: authz.can(current_user, action, obj),
+                "languages": app.config["LANGUAGES"]}
+
+    @app.after_request
+    def commit_on_success(response):
+        """The request's one commit, only when it succeeded; anything else is rolled back."""
+        if response.status_code >= 400:
+            db.session.rollback()
+            return response
+        try:
+            db.session.commit()
+        except OperationalError:
+            db.session.rollback()
+            return _busy_response()
+        return response
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError):
+        if request.path.startswith("/api/"):
+            from registry.core.api import service_error_response
+
+            return service_error_response(error)
+        return render_template("errors/error.html", status=error.status, message=error.message), error.status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        flash(gettext("The form expired. Please submit it again."), "error")
+        return render_template("errors/error.html", status=400, message=gettext("The form expired. Please go back and submit it again.")), 400
+
+    for status in (403, 404, 405, 413, 429, 500):
+        app.register_error_handler(status, _http_error)
+
+
+def _busy_response():
+    message = gettext("The database is busy. Nothing was saved; please try again in a moment.")
+    if request.path.startswith("/api/"):
+        from registry.core.api import error_response
+
+        response, status = error_response(503, "busy", message)
+    else:
+        response, status = app_response(render_template("errors/error.html", status=503, message=message)), 503
+    response.status_code = status
+    response.headers["Retry-After"] = "1"
+    return response
+
+
+def _http_error(error):
+    status = getattr(error, "code", 500) or 500
+    messages = {
+        403: gettext("You are not allowed to see this page."),
+        404: gettext("There is no such page or record."),
+        405: gettext("This address does not accept that request."),
+        413: gettext("The upload is too large."),
+        429: gettext("Too many attempts. Please wait a moment and try again."),
+        500: gettext("Something went wrong on our side. Nothing was saved; please try again."),
+    }
+    if request.path.startswith("/api/"):
+        from registry.core.api import error_response
+
+        return error_response(status, {403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+                                       413: "too_large", 429: "rate_limited"}.get(status, "server_error"),
+                              messages.get(status, str(error)))
+    return render_template("errors/error.html", status=status, message=messages.get(status, str(error))), status

@@ -1,0 +1,291 @@
+"""Importing institutions from a CSV file: every bad row reported by line, all-or-nothing by default.
+
+The credit code is the key: a row whose code is already registered updates that record, so importing the
+same file twice creates nothing new. Rows are checked by the same rules as the form and the API.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO
+
+from flask import current_app
+from flask_babel import gettext
+from sqlalchemy import insert, select, update
+
+from registry.core import audit, authz
+from registry.core.errors import Invalid
+from registry.core.problems import translate
+from registry.extensions import db
+from registry.register import rules, services
+from registry.register.models import District, Institution, StatusChange
+from registry.register.rules import Category, Status
+
+COLUMNS = ("name", "credit_code", "category", "permit_number", "address", "district", "latitude", "longitude",
+           "legal_representative", "contact_phone", "floor_area", "capacity", "teaching_mode", "status", "licensed_on")
+REQUIRED_COLUMNS = ("name", "credit_code", "category", "address", "district", "latitude", "longitude")
+IGNORED_COLUMNS = ("id", "department", "version", "flags", "cell")  # what an export carries and an import derives
+CHUNK = 2000
+
+# Spreadsheets typed by hand carry the Chinese words; the API's codes are accepted too.
+CATEGORY_WORDS = {"学科类": "academic", "科技类": "tech", "文化艺术类": "arts", "体育类": "sports"}
+STATUS_WORDS = {"申请中": "applied", "已许可": "licensed", "不予许可": "rejected", "停业整顿": "suspended",
+                "吊销许可": "revoked", "注销": "deregistered", "转型": "converted", "已转型": "converted"}
+
+
+@dataclass
+class RowError:
+    line: int
+    field: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def rows(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+class ImportRefused(Invalid):
+    """The file has bad rows and nothing was written; `report` lists them."""
+
+    def __init__(self, report: ImportReport):
+        super().__init__(gettext("%(count)s rows have errors; nothing was imported.", count=len({e.line for e in report.errors})), {})
+        self.report = report
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 with or without BOM; otherwise GB18030 (a superset of GBK), as Excel in China saves CSV."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise Invalid(gettext("The file is neither UTF-8 nor GBK/GB18030 text."), {"file": [gettext("Save the file as CSV UTF-8.")]})
+
+
+@dataclass
+class _Row:
+    line: int
+    values: dict  # column values of an Institution
+    status_given: bool
+
+
+def import_institutions(user, data: bytes | IO[bytes], *, skip_invalid: bool = False, source: str = "") -> ImportReport:
+    """Import a CSV of institutions. Refuses the whole file when a row is bad, unless `skip_invalid`."""
+    if user is not None:
+        authz.require(user, "institution.import")
+    text = decode(data if isinstance(data, bytes) else data.read())
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    report = ImportReport()
+    _check_header(reader.fieldnames or [], report)
+    if report.errors:
+        raise ImportRefused(report)
+
+    context = _Context.load(user, source)
+    seen: dict[str, int] = {}
+    chunk: list[_Row] = []
+    for raw in reader:
+        row = _parse_row(reader.line_num, raw, context, seen, report)
+        if row is not None:
+            chunk.append(row)
+        if len(chunk) >= CHUNK:
+            _write(chunk, context, report)
+            chunk = []
+    _write(chunk, context, report)
+
+    if report.errors and not skip_invalid:
+        db.session.rollback()
+        raise ImportRefused(report)
+    report.written = True
+    return report
+
+
+def _check_header(header: list[str], report: ImportReport) -> None:
+    names = [h.strip() for h in header]
+    for column in REQUIRED_COLUMNS:
+        if column not in names:
+            report.errors.append(RowError(1, column, gettext("The column “%(column)s” is missing.", column=column)))
+    for name in names:
+        if name not in COLUMNS and name not in IGNORED_COLUMNS:
+            report.errors.append(RowError(1, name, gettext("Unknown column “%(column)s”.", column=name)))
+
+
+@dataclass
+class _Context:
+    user: object
+    source: str
+    bounds: tuple
+    district_codes: set
+    district_names: dict
+    category_departments: dict
+
+    @classmethod
+    def load(cls, user, source):
+        districts = db.session.execute(select(District.code, District.name)).all()
+        names: dict[str, str | None] = {}
+        for code, name in districts:
+            names[name] = None if name in names else code  # a name shared by two districts is ambiguous
+        return cls(user, source, current_app.config["REGISTRY_BOUNDS"], {c for c, _ in districts},
+                   {n: c for n, c in names.items() if c}, services.category_departments())
+
+
+def _parse_row(line: int, raw: dict, context: _Context, seen: dict, report: ImportReport) -> _Row | None:
+    if None in raw:  # more cells than the header has columns
+        report.errors.append(RowError(line, "", gettext("This row has more cells than the header.")))
+        return None
+    raw = {k.strip(): (v or "").strip() for k, v in raw.items() if k and k.strip() in COLUMNS}
+    if not any(raw.values()):
+        return None  # a blank line
+    raw["category"] = CATEGORY_WORDS.get(raw.get("category", ""), raw.get("category", ""))
+    raw["district"] = context.district_names.get(raw.get("district", ""), raw.get("district", ""))
+    clean, problems = rules.parse_institution(raw, bounds=context.bounds, districts=context.district_codes)
+    errors = {name: translate(problem) for name, problem in problems.items()}
+
+    status_text = STATUS_WORDS.get(raw.get("status", ""), raw.get("status", "")) or "licensed"
+    if status_text not in Status.__members__:
+        errors["status"] = gettext("Choose one of: %(choices)s.", choices=", ".join(Status.__members__))
+    try:
+        licensed_on = rules.parse_date(raw.get("licensed_on"))
+        if licensed_on and licensed_on > date.today():
+            errors["licensed_on"] = gettext("The licence date cannot be in the future.")
+    except ValueError:
+        licensed_on = None
+        errors["licensed_on"] = gettext("Enter a date as YYYY-MM-DD.")
+    code = clean.get("credit_code")
+    if code and "credit_code" not in errors:
+        if code in seen:
+            errors["credit_code"] = gettext("The same credit code is on line %(line)s.", line=seen[code])
+        else:
+            seen[code] = line
+    for name, message in errors.items():
+        report.errors.append(RowError(line, name, message))
+    if errors:
+        return None
+
+    values = {name: clean.get(name) for name in services.EDITABLE_FIELDS}
+    for name in ("permit_number", "legal_representative", "contact_phone"):
+        values[name] = values[name] or ""
+    values.update(category=clean["category"], status=Status(status_text), licensed_on=licensed_on,
+                  department_code=context.category_departments[clean["category"]])
+    return _Row(line, values, bool(raw.get("status")))
+
+
+def _write(chunk: list[_Row], context: _Context, report: ImportReport) -> None:
+    if not chunk:
+        return
+    codes = [row.values["credit_code"] for row in chunk]
+    existing = {inst.credit_code: inst for inst in db.session.scalars(
+        select(Institution).where(Institution.credit_code.in_(codes), Institution.status != Status.converted))}
+    new_rows, changed = [], []
+    for row in chunk:
+        current = existing.get(row.values["credit_code"])
+        if current is None:
+            new_rows.append(row)
+            continue
+        difference = _difference(current, row)
+        if difference is None:
+            report.unchanged += 1
+        elif isinstance(difference, RowError):
+            report.errors.append(difference)
+        else:
+            changed.append((current, difference))
+    _insert(new_rows, context)
+    _update(changed, context)
+    report.created += len(new_rows)
+    report.updated += len(changed)
+    db.session.expunge_all()  # keep memory flat over a large file
+
+
+def _difference(current: Institution, row: _Row) -> dict | RowError | None:
+    """The values of `row` that differ from `current`, or a RowError for a change the lifecycle forbids."""
+    values = dict(row.values)
+    if not row.status_given:
+        values["status"] = current.status
+    if values["category"] != current.category:
+        return RowError(row.line, "category", gettext(
+            "Already registered as %(category)s: a change of category is a conversion, not an import.",
+            category=current.category.value))
+    if values["status"] != current.status:
+        problem = rules.check_transition(current.status, values["status"], current.category)
+        if problem and values["status"] is not Status.converted:
+            return RowError(row.line, "status", translate(problem))
+    if values["licensed_on"] is None:
+        values["licensed_on"] = current.licensed_on
+    changes = {k: v for k, v in values.items() if getattr(current, k) != v}
+    return changes or None
+
+
+def _flags(values: dict) -> list[str]:
+    return rules.institution_flags(category=values["category"], credit_code=values["credit_code"],
+                                   floor_area=values["floor_area"], capacity=values["capacity"])
+
+
+def _insert(rows: list[_Row], context: _Context) -> None:
+    if not rows:
+        return
+    today = date.today()
+    records = []
+    for row in rows:
+        values = row.values
+        records.append({**values, "flags": _flags(values), "version": 1, "registration_reason": "",
+                        "status_since": values["licensed_on"] or today})
+    result = db.session.execute(insert(Institution).returning(Institution.id, Institution.credit_code), records)
+    ids = dict((code, id_) for id_, code in result.all())
+    connection = db.session.connection()
+    connection.execute(insert(StatusChange), [
+        {"institution_id": ids[r["credit_code"]], "from_status": None, "to_status": r["status"],
+         "effective_on": r["status_since"], "reason": gettext("Imported from %(source)s", source=context.source or "CSV"),
+         "actor_id": getattr(context.user, "id", None)} for r in records])
+    audit.append(connection, [audit.Change("institution", str(ids[r["credit_code"]]), None, {**r, "id": ids[r["credit_code"]]})
+                              for r in records],
+                 actor=_actor(context), action="institution.import", reason=context.source or None)
+
+
+def _update(changed: list[tuple[Institution, dict]], context: _Context) -> None:
+    if not changed:
+        return
+    connection = db.session.connection()
+    audit_changes, status_rows = [], []
+    for current, changes in changed:
+        before = {k: getattr(current, k) for k in changes}
+        merged = {name: changes.get(name, getattr(current, name)) for name in
+                  ("category", "credit_code", "floor_area", "capacity")}
+        changes = {**changes, "flags": _flags(merged), "version": current.version + 1}
+        if "status" in changes:
+            changes["status_since"] = date.today()
+        before.update(flags=current.flags, version=current.version)
+        result = connection.execute(
+            update(Institution).where(Institution.id == current.id, Institution.version == current.version)
+            .values(**changes))
+        if result.rowcount != 1:
+            raise Invalid(gettext("A record changed while the file was being imported; import it again."), {})
+        audit_changes.append(audit.Change("institution", str(current.id), before, changes))
+        if "status" in changes:
+            status_rows.append({"institution_id": current.id, "from_status": current.status, "to_status": changes["status"],
+                                "effective_on": date.today(), "actor_id": getattr(context.user, "id", None),
+                                "reason": gettext("Imported from %(source)s", source=context.source or "CSV")})
+    if status_rows:
+        connection.execute(insert(StatusChange), status_rows)
+    audit.append(connection, audit_changes, actor=_actor(context), action="institution.import", reason=context.source or None)
+
+
+def _actor(context: _Context) -> tuple:
+    user = context.user
+    return (user.id, user.username) if user is not None else (None, "cli")
+
+
+def template_csv() -> str:
+    """An empty file with the expected header, for users to fill in."""
+    return ",".join(COLUMNS) + "\r\n"
