@@ -96,4 +96,5 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": None,
     "RATELIMIT_HEADERS_ENABLED": True,
     "PER_PAGE": 50,
+    "REGISTRY_PASSWORD_HASH": "scrypt",
 }

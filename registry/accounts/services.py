@@ -19,6 +19,10 @@ MIN_PASSWORD_LENGTH = 10
 _DUMMY_HASH = generate_password_hash("registry-no-such-user")
 
 
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["REGISTRY_PASSWORD_HASH"])
+
+
 def _invalid(field: str, message: str):
     return Invalid(gettext("Please correct the marked fields."), {field: [message]})
 
@@ -54,7 +58,7 @@ def create_user(actor, *, username: str, role: str, password: str, department_co
     role, department_code = _check_role(role, department_code)
     _check_password(password)
     user = User(username=username, role=role, department_code=department_code, display_name=display_name.strip()[:80],
-                password_hash=generate_password_hash(password))
+                password_hash=_hash(password))
     db.session.add(user)
     audit.note(db.session, "user.create")
     db.session.flush()
@@ -74,7 +78,7 @@ def update_user(actor, user_id: int, *, role: str, department_code: str | None, 
     user.display_name = display_name.strip()[:80]
     if password:
         _check_password(password)
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = _hash(password)
     if ends_sessions:
         user.session_generation += 1
     audit.note(db.session, "user.update")

@@ -95,7 +95,7 @@ def new_user():
         else:
             flash(gettext("User %(name)s created.", name=form.username.data), "success")
             return redirect(url_for("accounts.users"))
-    return render_template("accounts/user_form.html", form=form, user=None)
+    return render_template("accounts/user_form.html", form=form, user=None), 422 if form.errors else 200
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -116,4 +116,4 @@ def edit_user(user_id: int):
         else:
             flash(gettext("User %(name)s saved.", name=user.username), "success")
             return redirect(url_for("accounts.users"))
-    return render_template("accounts/user_form.html", form=form, user=user)
+    return render_template("accounts/user_form.html", form=form, user=user), 422 if form.errors else 200

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, flash, make_response as app_response, redirect, render_template, request, url_for
 from sqlalchemy.exc import OperationalError
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -49,7 +49,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def helpers():
         return {"can": lambda action, obj=None: authz.can(current_user, action, obj),
-                "languages": app.config["LANGUAGES"]}
+                "languages": app.config["LANGUAGES"], "locale": str(get_locale())}
 
     @app.after_request
     def commit_on_success(response):

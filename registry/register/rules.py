@@ -75,7 +75,8 @@ def check_credit_code(code: str) -> Problem | None:
     """A credit code's length, alphabet and check character (GB 32100-2015)."""
     if len(code) != 18:
         return Problem(N_("A credit code has 18 characters; this one has %(count)s."), {"count": len(code)})
-    bad = [c for c in code if c not in uscc._alphabet]
+    # The body first: a bad last character is reported below with the character expected there.
+    bad = [c for c in code[:17] if c not in uscc._alphabet]
     if bad:
         return Problem(N_("“%(char)s” cannot appear in a credit code (I, O, S, V and Z are never used)."), {"char": bad[0]})
     if not code[:8].isdigit():

@@ -74,7 +74,12 @@ def new_institution():
             flash(gettext("Registered %(name)s.", name=institution.name), "success")
             _flash_flags(institution)
             return redirect(url_for("register.institution", institution_id=institution.id))
-    return render_template("register/form.html", form=form, institution=None)
+    return render_template("register/form.html", form=form, institution=None), _status(form)
+
+
+def _status(form) -> int:
+    """422 for a form shown again with errors, so the request rolls back and clients can tell."""
+    return 422 if form.errors or form.form_errors else 200
 
 
 def _flash_flags(institution) -> None:
@@ -118,7 +123,7 @@ def edit_institution(institution_id: int):
             _flash_flags(record)
             return redirect(url_for("register.institution", institution_id=record.id))
     return render_template("register/form.html", form=form, institution=record, stale=stale,
-                           current_values=services.editable_values(stale) if stale else None)
+                           current_values=services.editable_values(stale) if stale else None), 409 if stale else _status(form)
 
 
 @bp.route("/institutions/<int:institution_id>/transition/<to>", methods=["GET", "POST"])
@@ -149,7 +154,7 @@ def transition(institution_id: int, to: str):
                     flash(gettext("The new record No. %(id)s waits for its permit.", id=successor.id), "info")
                 return redirect(url_for("register.institution", institution_id=record.id))
     return render_template("register/transition.html", form=form, institution=record, to=to,
-                           label=TRANSITION_LABELS.get(to, to), needs_confirmation=needs_confirmation)
+                           label=TRANSITION_LABELS.get(to, to), needs_confirmation=needs_confirmation), _status(form)
 
 
 @bp.route("/institutions/import", methods=["GET", "POST"])
