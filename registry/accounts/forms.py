@@ -3,7 +3,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired
 
 from registry.accounts.models import Role
-from registry.core.forms import BaseForm
+from registry.core.forms import BaseForm, choices
 
 ROLE_LABELS = {Role.admin: _l("Administrator"), Role.officer: _l("Licensing officer"),
                Role.grid_worker: _l("Grid worker"), Role.market: _l("Market regulation")}
@@ -17,7 +17,7 @@ class LoginForm(BaseForm):
 class UserForm(BaseForm):
     username = StringField(_l("Username"))
     display_name = StringField(_l("Name shown"))
-    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()], validate_choice=False)
+    role = SelectField(_l("Role"), choices=choices((r.value, label) for r, label in ROLE_LABELS.items()), validate_choice=False)
     department = SelectField(_l("Department"), choices=[], validate_choice=False)
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("Password"), render_kw={"autocomplete": "new-password"})

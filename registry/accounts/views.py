@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from registry.accounts import services
 from registry.accounts.forms import ROLE_LABELS, LoginForm, UserForm
 from registry.core.errors import Invalid
+from registry.core.forms import choices
 from registry.extensions import limiter
 from registry.register import services as register_services
 
@@ -69,8 +70,8 @@ def language():
 
 
 def _user_form(form: UserForm) -> UserForm:
-    form.department.choices = [("", gettext("(none)"))] + [
-        (d.code, d.name_zh) for d in register_services.departments()]
+    form.department.choices = choices([("", gettext("(none)"))] + [
+        (d.code, d.name_zh) for d in register_services.departments()])
     return form
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext
+from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from registry.core.errors import Invalid, ServiceError, Stale
@@ -67,7 +68,7 @@ def authenticate():
         from registry.extensions import db
 
         set_actor(db.session, user)
-    elif request.method not in ("GET", "HEAD", "OPTIONS") and request.endpoint != "api.token":
+    elif request.method not in ("GET", "HEAD", "OPTIONS") and current_user.is_authenticated:
         from registry.extensions import csrf
 
         csrf.protect()  # a browser session writing through the API still needs its CSRF token

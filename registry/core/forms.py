@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from registry.core.errors import Invalid
 
@@ -29,3 +30,8 @@ class BaseForm(FlaskForm):
             else:
                 unplaced.extend(messages)
         self.form_errors = list(self.form_errors) + unplaced + ([] if error.fields else [error.message])
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]

@@ -1,7 +1,7 @@
 """What every HTML page shares: the logged-in user, error pages, template helpers, security headers."""
 from __future__ import annotations
 
-from flask import Flask, flash, make_response as app_response, redirect, render_template, request, url_for
+from flask import Flask, flash, g, make_response as app_response, redirect, render_template, request, url_for
 from sqlalchemy.exc import OperationalError
 from flask_babel import get_locale, gettext
 from flask_login import current_user
@@ -40,6 +40,13 @@ def init_app(app: Flask) -> None:
 
             return error_response(401, "unauthenticated", gettext("Log in or send a valid API token."))
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+    @app.before_request
+    def forget_previous_user():
+        # Flask-Login caches the user on `g`, which lives as long as the app context; where a context
+        # outlives one request (tests, scripts), the next request must load its own user.
+        g.pop("_login_user", None)
+        g.pop("token_auth", None)
 
     @app.before_request
     def note_actor():
@@ -82,7 +89,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        flash(gettext("The form expired. Please submit it again."), "error")
+        if request.path.startswith("/api/"):
+            from registry.core.api import error_response
+
+            return error_response(400, "csrf", gettext("Send the CSRF token in the X-CSRFToken header, or use a bearer token."))
         return render_template("errors/error.html", status=400, message=gettext("The form expired. Please go back and submit it again.")), 400
 
     for status in (403, 404, 405, 413, 429, 500):

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
-from registry.core.forms import BaseForm
+from registry.core.forms import BaseForm, choices
 
 CATEGORY_LABELS = {"academic": _l("Academic"), "tech": _l("Tech"), "arts": _l("Arts"), "sports": _l("Sports")}
 STATUS_LABELS = {
@@ -21,11 +21,11 @@ class InstitutionForm(BaseForm):
 
     name = StringField(_l("Name"))
     credit_code = StringField(_l("Credit code"), render_kw={"maxlength": 18, "autocapitalize": "characters", "spellcheck": "false"})
-    category = SelectField(_l("Category"), choices=[("", "—")] + list(CATEGORY_LABELS.items()), validate_choice=False)
+    category = SelectField(_l("Category"), choices=choices([("", "—")] + list(CATEGORY_LABELS.items())), validate_choice=False)
     registration_reason = TextAreaField(_l("Reason for registering (academic institutions)"), render_kw={"rows": 2})
     permit_number = StringField(_l("Permit number"), render_kw={"placeholder": "教民3303027000001"})
-    status = SelectField(_l("Status on registration"), choices=[("applied", STATUS_LABELS["applied"]),
-                                                                ("licensed", _l("Licensed already (permit issued)"))],
+    status = SelectField(_l("Status on registration"), choices=choices([("applied", STATUS_LABELS["applied"]),
+                                                                        ("licensed", _l("Licensed already (permit issued)"))]),
                          validate_choice=False)
     licensed_on = StringField(_l("Licensed on"), render_kw={"type": "date"})
     address = StringField(_l("Address"))
@@ -36,7 +36,7 @@ class InstitutionForm(BaseForm):
     contact_phone = StringField(_l("Contact phone"), render_kw={"inputmode": "tel"})
     floor_area = StringField(_l("Floor area (m²)"), render_kw={"inputmode": "decimal"})
     capacity = StringField(_l("Capacity (students)"), render_kw={"inputmode": "numeric"})
-    teaching_mode = SelectField(_l("Teaching mode"), choices=list(TEACHING_MODE_LABELS.items()), validate_choice=False)
+    teaching_mode = SelectField(_l("Teaching mode"), choices=choices(TEACHING_MODE_LABELS.items()), validate_choice=False)
     version = HiddenField()
 
 
@@ -45,13 +45,13 @@ class TransitionForm(BaseForm):
     reason = TextAreaField(_l("Reason"), render_kw={"rows": 3})
     effective_on = StringField(_l("Effective on"), render_kw={"type": "date"})
     permit_number = StringField(_l("Permit number issued"))
-    new_category = SelectField(_l("Converts to"), choices=[("", "—"), ("tech", CATEGORY_LABELS["tech"]),
-                                                          ("arts", CATEGORY_LABELS["arts"]), ("sports", CATEGORY_LABELS["sports"])],
+    new_category = SelectField(_l("Converts to"), choices=choices([("", "—"), ("tech", CATEGORY_LABELS["tech"]),
+                                                                  ("arts", CATEGORY_LABELS["arts"]), ("sports", CATEGORY_LABELS["sports"])]),
                                validate_choice=False)
     version = HiddenField()
     confirm = BooleanField(_l("I understand that this cannot be undone."))
 
 
 class ImportForm(BaseForm):
-    skip_invalid = SelectField(_l("When a row is bad"), choices=[("", _l("import nothing")), ("1", _l("import the good rows"))],
+    skip_invalid = SelectField(_l("When a row is bad"), choices=choices([("", _l("import nothing")), ("1", _l("import the good rows"))]),
                                validate_choice=False)

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from registry.core import authz
 from registry.core.errors import Invalid, Stale
+from registry.core.forms import choices
 from registry.register import importing, services
 from registry.register.forms import (CATEGORY_LABELS, STATUS_LABELS, TEACHING_MODE_LABELS, TRANSITION_LABELS,
                                      ImportForm, InstitutionForm, TransitionForm)
@@ -52,7 +53,7 @@ def institutions():
 
 
 def _form_choices(form: InstitutionForm) -> InstitutionForm:
-    form.district.choices = [("", "—")] + [(d.code, f"{d.city_name} {d.name}") for d in services.districts()]
+    form.district.choices = choices([("", "—")] + [(d.code, f"{d.city_name} {d.name}") for d in services.districts()])
     return form
 
 

@@ -1,0 +1,105 @@
+"""Logging in, throttling, sessions, and the admins' user management."""
+from registry.accounts.models import User
+from registry.extensions import db
+from tests.conftest import PASSWORD, field_errors, login, page
+
+
+def test_login_and_logout(client, users):
+    assert client.get("/institutions").status_code == 302
+    response = login(client, "edu")
+    assert response.status_code == 302
+    assert client.get("/institutions").status_code == 200
+    client.post("/logout")
+    assert client.get("/institutions").status_code == 302
+
+
+def test_wrong_password_is_shown_beside_the_field(client, users):
+    response = login(client, "edu", "not-the-password")
+    assert response.status_code == 200
+    assert field_errors(response, "password")
+    assert page(response).find(id="username")["value"] == "edu"
+
+
+def test_login_is_throttled_after_repeated_failures(app, client, users):
+    for _ in range(app.config["REGISTRY_LOGIN_MAX_FAILURES"]):
+        login(client, "edu", "wrong-password")
+    locked = login(client, "edu")  # even the right password waits now
+    assert locked.status_code == 200
+    assert field_errors(locked, "password")
+    db.session.expire_all()
+    assert db.session.query(User).filter_by(username="edu").one().locked_until is not None
+
+
+def test_next_cannot_leave_the_site(client, users):
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"):
+        client.post("/logout")
+        response = client.post(f"/login?next={target}", data={"username": "edu", "password": PASSWORD})
+        assert response.headers["Location"] == "/", target
+    client.post("/logout")
+    response = client.post("/login?next=/institutions?status=licensed", data={"username": "edu", "password": PASSWORD})
+    assert response.headers["Location"] == "/institutions?status=licensed"
+
+
+def test_session_is_renewed_at_login(client, users):
+    with client.session_transaction() as session:
+        session["planted"] = "by someone else"
+    login(client, "edu")
+    with client.session_transaction() as session:
+        assert "planted" not in session
+
+
+def test_session_cookie_flags(client, users):
+    response = login(client, "edu")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_password_change_ends_other_sessions(client, users, as_user):
+    other = client.application.test_client()
+    login(other, "edu")
+    assert other.get("/institutions").status_code == 200
+    admin = as_user("admin")
+    user = users["edu"]
+    response = admin.post(f"/users/{user.id}", data={"role": "officer", "department": "edu", "active": "y",
+                                                     "password": "a-brand-new-password"})
+    assert response.status_code == 302
+    assert other.get("/institutions").status_code == 302
+
+
+def test_admin_manages_users(as_user, users):
+    admin = as_user("admin")
+    listing = page(admin.get("/users"))
+    assert {a.get_text() for a in listing.select("table a")} >= {"edu", "market", "grid"}
+    bad = admin.post("/users/new", data={"username": "newofficer", "role": "officer", "department": "sports", "password": "short"})
+    assert bad.status_code == 422
+    assert field_errors(bad, "password")
+    assert page(bad).find(id="username")["value"] == "newofficer"
+    good = admin.post("/users/new", data={"username": "newofficer", "role": "officer", "department": "sports",
+                                          "password": "long-enough-password"})
+    assert good.status_code == 302
+    assert db.session.query(User).filter_by(username="newofficer").one().department_code == "sports"
+
+
+def test_only_admins_manage_users(as_user, users):
+    for name in ("edu", "market", "grid"):
+        client = as_user(name)
+        assert client.get("/users").status_code == 403
+        assert client.post("/users/new", data={"username": "x", "role": "admin", "password": "long-enough-password"}).status_code == 403
+
+
+def test_officer_needs_a_department(as_user, users):
+    admin = as_user("admin")
+    response = admin.post("/users/new", data={"username": "nodept", "role": "officer", "password": "long-enough-password"})
+    assert field_errors(response, "department")
+
+
+def test_create_user_command(runner, app):
+    result = runner.invoke(args=["create-user", "wang", "--role", "officer", "--department", "edu", "--password", "long-enough-password"])
+    assert result.exit_code == 0, result.output
+    assert "wang" in result.output
+    prompted = runner.invoke(args=["create-user", "li", "--role", "market", "--department", "market"],
+                             input="long-enough-password\nlong-enough-password\n")
+    assert prompted.exit_code == 0, prompted.output
+    refused = runner.invoke(args=["create-user", "zhao", "--role", "officer", "--password", "long-enough-password"])
+    assert refused.exit_code == 1 and "department" in refused.output
+    assert db.session.query(User).filter_by(username="li").one().role == "market"

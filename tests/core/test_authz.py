@@ -1,0 +1,77 @@
+"""The one decision point, as a matrix of every role against every action, and every route's access rule."""
+from types import SimpleNamespace
+
+import pytest
+
+from registry.core.authz import ACTIONS, can
+
+ROLES = {
+    "admin": SimpleNamespace(role="admin", department_code=None),
+    "edu": SimpleNamespace(role="officer", department_code="edu"),
+    "sports": SimpleNamespace(role="officer", department_code="sports"),
+    "grid": SimpleNamespace(role="grid_worker", department_code=None),
+    "market": SimpleNamespace(role="market", department_code="market"),
+    "inactive_admin": SimpleNamespace(role="admin", department_code=None, is_active=False),
+}
+for user in ROLES.values():
+    user.is_authenticated = True
+    user.__dict__.setdefault("is_active", True)
+
+class Record(SimpleNamespace):
+    __hash__ = object.__hash__
+
+
+ACADEMIC = Record(department_code="edu")
+SPORTS = Record(department_code="sports")
+
+# (action, object) → the users allowed, all others refused.
+EXPECTED = {
+    ("institution.list", None): {"admin", "edu", "sports", "grid", "market"},
+    ("institution.view", ACADEMIC): {"admin", "edu", "market"},
+    ("institution.view", SPORTS): {"admin", "sports", "market"},
+    ("institution.edit", ACADEMIC): {"admin", "edu"},
+    ("institution.edit", SPORTS): {"admin", "sports"},
+    ("institution.transition", ACADEMIC): {"admin", "edu"},
+    ("institution.transition", SPORTS): {"admin", "sports"},
+    ("institution.create", None): {"admin", "edu", "sports"},
+    ("institution.create", "edu"): {"admin", "edu"},
+    ("institution.create", "sports"): {"admin", "sports"},
+    ("institution.import", None): {"admin"},
+    ("user.manage", None): {"admin"},
+    ("audit.view", None): {"admin"},
+}
+
+
+def test_every_action_is_in_the_matrix():
+    assert {action for action, _ in EXPECTED} == set(ACTIONS)
+
+
+@pytest.mark.parametrize("action, obj", list(EXPECTED))
+@pytest.mark.parametrize("name", list(ROLES))
+def test_matrix(name, action, obj):
+    assert can(ROLES[name], action, obj) is (name in EXPECTED[(action, obj)])
+
+
+def test_anonymous_can_do_nothing():
+    anonymous = SimpleNamespace(is_authenticated=False, is_active=False, role=None, department_code=None)
+    assert not any(can(anonymous, action) for action in ACTIONS)
+    assert not any(can(None, action) for action in ACTIONS)
+
+
+# Routes that anyone may open; every other route must refuse an anonymous visitor.
+PUBLIC = {"static", "accounts.login", "accounts.logout", "accounts.language", "api.token", "api.openapi"}
+
+
+def test_every_route_has_an_access_rule(app, client):
+    """Walks the URL map: a route not listed as public must answer an anonymous request with 401/403 or a login redirect."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC:
+            continue
+        url = rule.build({arg: 1 for arg in rule.arguments} | ({"to": "licensed"} if "to" in rule.arguments else {}),
+                         append_unknown=False)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method)
+            if url.startswith("/api/"):
+                assert response.status_code == 401, (method, url)
+            else:
+                assert response.status_code == 302 and "/login" in response.headers["Location"], (method, url)
