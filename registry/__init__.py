@@ -12,8 +12,7 @@ def create_app(config: dict | None = None, *, demo: bool = False) -> Flask:
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"), instance_relative_config=True)
     app.config.update(settings.DEFAULTS)
     overrides = config or {}
-    if "SECRET_KEY" in overrides and "REGISTRY_ENV" not in overrides:
-        overrides = {"REGISTRY_ENV": "test", **overrides}
+    # A caller that passes its own secret (tests, scripts) is not refused for a missing environment one.
     app.config.update(settings.from_environment(app.instance_path, demo=demo or "SECRET_KEY" in overrides))
     app.config.update(overrides)
     _init_extensions(app)

@@ -1,7 +1,7 @@
 """What every HTML page shares: the logged-in user, error pages, template helpers, security headers."""
 from __future__ import annotations
 
-from flask import Flask, flash, g, make_response as app_response, redirect, render_template, request, url_for
+from flask import Flask, g, make_response, redirect, render_template, request, url_for
 from sqlalchemy.exc import OperationalError
 from flask_babel import get_locale, gettext
 from flask_login import current_user
@@ -104,10 +104,10 @@ def _busy_response():
     if request.path.startswith("/api/"):
         from registry.core.api import error_response
 
-        response, status = error_response(503, "busy", message)
+        response, _ = error_response(503, "busy", message)
     else:
-        response, status = app_response(render_template("errors/error.html", status=503, message=message)), 503
-    response.status_code = status
+        response = make_response(render_template("errors/error.html", status=503, message=message))
+    response.status_code = 503
     response.headers["Retry-After"] = "1"
     return response
 

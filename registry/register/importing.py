@@ -17,11 +17,12 @@ from sqlalchemy import insert, select, update
 
 from registry.core import audit, authz
 from registry.core.errors import Invalid
+from registry.core.models import utcnow
 from registry.core.problems import translate
 from registry.extensions import db
 from registry.register import rules, services
 from registry.register.models import District, Institution, StatusChange
-from registry.register.rules import Category, Status
+from registry.register.rules import Status
 
 COLUMNS = ("name", "credit_code", "category", "permit_number", "address", "district", "latitude", "longitude",
            "legal_representative", "contact_phone", "floor_area", "capacity", "teaching_mode", "status", "licensed_on")
@@ -130,6 +131,8 @@ class _Context:
     district_codes: set
     district_names: dict
     category_departments: dict
+    reason: str = ""
+    now: object = None
 
     @classmethod
     def load(cls, user, source):
@@ -138,7 +141,8 @@ class _Context:
         for code, name in districts:
             names[name] = None if name in names else code  # a name shared by two districts is ambiguous
         return cls(user, source, current_app.config["REGISTRY_BOUNDS"], {c for c, _ in districts},
-                   {n: c for n, c in names.items() if c}, services.category_departments())
+                   {n: c for n, c in names.items() if c}, services.category_departments(),
+                   reason=gettext("Imported from %(source)s", source=source or "CSV"), now=utcnow())
 
 
 def _parse_row(line: int, raw: dict, context: _Context, seen: dict, report: ImportReport) -> _Row | None:
@@ -236,18 +240,18 @@ def _insert(rows: list[_Row], context: _Context) -> None:
     if not rows:
         return
     today = date.today()
-    records = []
-    for row in rows:
-        values = row.values
-        records.append({**values, "flags": _flags(values), "version": 1, "registration_reason": "",
-                        "status_since": values["licensed_on"] or today})
-    result = db.session.execute(insert(Institution).returning(Institution.id, Institution.credit_code), records)
-    ids = dict((code, id_) for id_, code in result.all())
+    records = [{**row.values, "flags": _flags(row.values), "version": 1, "registration_reason": "",
+                "status_since": row.values["licensed_on"] or today} for row in rows]
     connection = db.session.connection()
-    connection.execute(insert(StatusChange), [
+    # A plain executemany, then one query for the new ids: much faster than INSERT ... RETURNING per batch.
+    connection.execute(insert(Institution.__table__), records)
+    codes = [r["credit_code"] for r in records]
+    ids = dict(connection.execute(select(Institution.credit_code, Institution.id).where(
+        Institution.credit_code.in_(codes), Institution.status != Status.converted)).all())
+    connection.execute(insert(StatusChange.__table__), [
         {"institution_id": ids[r["credit_code"]], "from_status": None, "to_status": r["status"],
-         "effective_on": r["status_since"], "reason": gettext("Imported from %(source)s", source=context.source or "CSV"),
-         "actor_id": getattr(context.user, "id", None)} for r in records])
+         "effective_on": r["status_since"], "reason": context.reason, "actor_id": getattr(context.user, "id", None),
+         "recorded_at": context.now} for r in records])
     audit.append(connection, [audit.Change("institution", str(ids[r["credit_code"]]), None, {**r, "id": ids[r["credit_code"]]})
                               for r in records],
                  actor=_actor(context), action="institution.import", reason=context.source or None)
@@ -275,7 +279,7 @@ def _update(changed: list[tuple[Institution, dict]], context: _Context) -> None:
         if "status" in changes:
             status_rows.append({"institution_id": current.id, "from_status": current.status, "to_status": changes["status"],
                                 "effective_on": date.today(), "actor_id": getattr(context.user, "id", None),
-                                "reason": gettext("Imported from %(source)s", source=context.source or "CSV")})
+                                "reason": context.reason, "recorded_at": context.now})
     if status_rows:
         connection.execute(insert(StatusChange), status_rows)
     audit.append(connection, audit_changes, actor=_actor(context), action="institution.import", reason=context.source or None)

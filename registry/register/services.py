@@ -5,7 +5,7 @@ The caller commits (the request on success, or the CLI command), so a failed act
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from registry.core import audit, authz
-from registry.core.errors import Forbidden, Invalid, NotFound, Stale
+from registry.core.errors import Invalid, NotFound, Stale
 from registry.core.problems import translate
 from registry.extensions import db
 from registry.register import rules

@@ -4,7 +4,7 @@ import io
 
 from registry.extensions import db
 from registry.register.models import Institution
-from tests.conftest import credit_code, institution_data, page
+from tests.conftest import institution_data, page
 
 COLUMNS = ["name", "credit_code", "category", "permit_number", "address", "district", "latitude", "longitude",
            "legal_representative", "contact_phone", "floor_area", "capacity", "teaching_mode", "status", "licensed_on"]

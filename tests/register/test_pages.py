@@ -1,7 +1,7 @@
 """The register's pages, as a licensing officer uses them."""
 from registry.extensions import db
 from registry.register.models import Institution
-from tests.conftest import credit_code, field_errors, institution_data, page
+from tests.conftest import field_errors, institution_data, page
 
 
 def form_data(**overrides):
