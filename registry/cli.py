@@ -161,8 +161,11 @@ def demo_command(host: str, port: int, no_serve: bool):
     click.echo(f"Demo accounts (password “{DEMO_PASSWORD}”): admin; edu, tech, arts, sports (licensing officers); "
                "grid (grid worker); market (market regulation).")
     if not no_serve:
-        click.echo(f"Serving on http://{host}:{port}/")
-        app.run(host=host, port=port, debug=False, use_reloader=False)
+        from werkzeug.serving import run_simple
+
+        # Not app.run(): Flask ignores it inside its own command line.
+        click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
+        run_simple(host, port, app, threaded=True)
 
 
 def demo_bounds() -> str:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from sqlalchemy import DateTime, Integer, String, Text, event, inspect, insert, select, text
+from sqlalchemy import DateTime, Integer, String, Text, event, insert, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from registry.core.models import Base, utcnow

@@ -1,7 +1,9 @@
 """The model base every area's tables stand on."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import os
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, MetaData, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -18,6 +20,14 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# The register's own day: a licence issued at 07:00 in Wenzhou is dated that day, not the UTC day before.
+LOCAL_TIMEZONE = ZoneInfo(os.environ.get("REGISTRY_TIMEZONE", "Asia/Shanghai"))
+
+
+def local_today() -> date:
+    return datetime.now(LOCAL_TIMEZONE).date()
 
 
 def utcnow() -> datetime:

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask import Flask, g, make_response, redirect, render_template, request, url_for
-from sqlalchemy.exc import OperationalError
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 
 from registry.core import authz
 from registry.core.audit import set_actor

@@ -14,6 +14,23 @@ TRANSITION_LABELS = {
     "licensed": _l("Issue permit / reinstate"), "rejected": _l("Reject application"), "suspended": _l("Suspend"),
     "revoked": _l("Revoke permit"), "deregistered": _l("Deregister"), "converted": _l("Convert to non-academic"),
 }
+# What each audit action and field is called in the history of changes.
+ACTION_LABELS = {
+    "institution.register": _l("Registered"), "institution.update": _l("Details changed"),
+    "institution.import": _l("Imported"), "institution.register_conversion": _l("Registered by conversion"),
+    "institution.licensed": _l("Permit issued or reinstated"), "institution.rejected": _l("Application rejected"),
+    "institution.suspended": _l("Suspended"), "institution.revoked": _l("Permit revoked"),
+    "institution.deregistered": _l("Deregistered"), "institution.converted": _l("Converted"),
+}
+FIELD_LABELS = {
+    "name": _l("Name"), "credit_code": _l("Credit code"), "category": _l("Category"), "department_code": _l("Department"),
+    "permit_number": _l("Permit number"), "address": _l("Address"), "district": _l("District"),
+    "latitude": _l("Latitude"), "longitude": _l("Longitude"), "legal_representative": _l("Legal representative"),
+    "contact_phone": _l("Contact phone"), "floor_area": _l("Floor area (m²)"), "capacity": _l("Capacity (students)"),
+    "teaching_mode": _l("Teaching mode"), "status": _l("Status"), "licensed_on": _l("Licensed on"),
+    "status_since": _l("Status since"), "registration_reason": _l("Reason for registering"), "flags": _l("Flags"),
+    "version": _l("Record version"), "converted_from_id": _l("Converted from"),
+}
 
 
 class InstitutionForm(BaseForm):

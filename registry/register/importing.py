@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date
 from typing import IO
 
 from flask import current_app
@@ -17,7 +16,7 @@ from sqlalchemy import insert, select, update
 
 from registry.core import audit, authz
 from registry.core.errors import Invalid
-from registry.core.models import utcnow
+from registry.core.models import local_today, utcnow
 from registry.core.problems import translate
 from registry.extensions import db
 from registry.register import rules, services
@@ -162,7 +161,7 @@ def _parse_row(line: int, raw: dict, context: _Context, seen: dict, report: Impo
         errors["status"] = gettext("Choose one of: %(choices)s.", choices=", ".join(Status.__members__))
     try:
         licensed_on = rules.parse_date(raw.get("licensed_on"))
-        if licensed_on and licensed_on > date.today():
+        if licensed_on and licensed_on > local_today():
             errors["licensed_on"] = gettext("The licence date cannot be in the future.")
     except ValueError:
         licensed_on = None
@@ -239,7 +238,7 @@ def _flags(values: dict) -> list[str]:
 def _insert(rows: list[_Row], context: _Context) -> None:
     if not rows:
         return
-    today = date.today()
+    today = local_today()
     records = [{**row.values, "flags": _flags(row.values), "version": 1, "registration_reason": "",
                 "status_since": row.values["licensed_on"] or today} for row in rows]
     connection = db.session.connection()
@@ -268,7 +267,7 @@ def _update(changed: list[tuple[Institution, dict]], context: _Context) -> None:
                   ("category", "credit_code", "floor_area", "capacity")}
         changes = {**changes, "flags": _flags(merged), "version": current.version + 1}
         if "status" in changes:
-            changes["status_since"] = date.today()
+            changes["status_since"] = local_today()
         before.update(flags=current.flags, version=current.version)
         result = connection.execute(
             update(Institution).where(Institution.id == current.id, Institution.version == current.version)
@@ -278,7 +277,7 @@ def _update(changed: list[tuple[Institution, dict]], context: _Context) -> None:
         audit_changes.append(audit.Change("institution", str(current.id), before, changes))
         if "status" in changes:
             status_rows.append({"institution_id": current.id, "from_status": current.status, "to_status": changes["status"],
-                                "effective_on": date.today(), "actor_id": getattr(context.user, "id", None),
+                                "effective_on": local_today(), "actor_id": getattr(context.user, "id", None),
                                 "reason": context.reason, "recorded_at": context.now})
     if status_rows:
         connection.execute(insert(StatusChange), status_rows)

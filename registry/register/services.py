@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from registry.core import audit, authz
 from registry.core.errors import Invalid, NotFound, Stale
+from registry.core.models import local_today
 from registry.core.problems import translate
 from registry.extensions import db
 from registry.register import rules
@@ -224,7 +225,7 @@ def register_institution(user, raw: dict) -> Institution:
             "(re-registration, conversion, ...).")]
     if status is Status.licensed and not clean.get("permit_number"):
         problems["permit_number"] = [gettext("A licensed institution has a permit number.")]
-    if licensed_on and licensed_on > date.today():
+    if licensed_on and licensed_on > local_today():
         problems["licensed_on"] = [gettext("The licence date cannot be in the future.")]
     if problems:
         raise Invalid(gettext("Please correct the marked fields."), problems)
@@ -232,7 +233,7 @@ def register_institution(user, raw: dict) -> Institution:
 
     institution = Institution(**clean, department_code=department, status=status,
                               licensed_on=licensed_on if status is Status.licensed else None,
-                              status_since=licensed_on or date.today())
+                              status_since=licensed_on or local_today())
     _refresh_flags(institution, is_new_academic=is_academic)
     db.session.add(institution)
     audit.note(db.session, "institution.register", clean.get("registration_reason") or None)
@@ -289,8 +290,8 @@ def transition_institution(user, institution_id: int, *, to: str, reason: str, v
     if not reason:
         problems["reason"] = [gettext("Give the reason for this change.")]
     try:
-        effective = rules.parse_date(effective_on) or date.today()
-        if effective > date.today():
+        effective = rules.parse_date(effective_on) or local_today()
+        if effective > local_today():
             problems["effective_on"] = [gettext("The date cannot be in the future.")]
     except ValueError:
         problems["effective_on"] = [gettext("Enter a date as YYYY-MM-DD.")]

@@ -1,8 +1,6 @@
 """The register's pages: the list, one institution, registering, editing, lifecycle, import."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
@@ -10,9 +8,19 @@ from flask_login import current_user, login_required
 from registry.core import authz
 from registry.core.errors import Invalid, Stale
 from registry.core.forms import choices
+from registry.core.models import local_today
 from registry.register import importing, services
-from registry.register.forms import (CATEGORY_LABELS, STATUS_LABELS, TEACHING_MODE_LABELS, TRANSITION_LABELS,
-                                     ImportForm, InstitutionForm, TransitionForm)
+from registry.register.forms import (
+    ACTION_LABELS,
+    CATEGORY_LABELS,
+    FIELD_LABELS,
+    STATUS_LABELS,
+    TEACHING_MODE_LABELS,
+    TRANSITION_LABELS,
+    ImportForm,
+    InstitutionForm,
+    TransitionForm,
+)
 from registry.register.rules import FINAL_TRANSITIONS, FLAG_LABELS, TRANSITIONS, Status
 
 bp = Blueprint("register", __name__)
@@ -24,7 +32,7 @@ FORM_FIELDS = services.EDITABLE_FIELDS + ("category", "registration_reason", "st
 @bp.app_context_processor
 def labels():
     return {"CATEGORY_LABELS": CATEGORY_LABELS, "STATUS_LABELS": STATUS_LABELS, "FLAG_LABELS": FLAG_LABELS,
-            "TEACHING_MODE_LABELS": TEACHING_MODE_LABELS}
+            "TEACHING_MODE_LABELS": TEACHING_MODE_LABELS, "ACTION_LABELS": ACTION_LABELS, "FIELD_LABELS": FIELD_LABELS}
 
 
 @bp.get("/")
@@ -131,7 +139,7 @@ def edit_institution(institution_id: int):
 @login_required
 def transition(institution_id: int, to: str):
     record = services.get_institution(current_user, institution_id, "institution.transition")
-    form = TransitionForm(data={"to": to, "version": record.version, "effective_on": date.today().isoformat()}
+    form = TransitionForm(data={"to": to, "version": record.version, "effective_on": local_today().isoformat()}
                           if request.method == "GET" else None)
     needs_confirmation = to in {s.value for s in FINAL_TRANSITIONS}
     if form.validate_on_submit():

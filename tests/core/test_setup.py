@@ -36,6 +36,23 @@ def test_demo_creates_then_reuses_its_data(tmp_path, monkeypatch):
         db.engine.dispose()
 
 
+def test_demo_serves_the_app(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    served = {}
+    monkeypatch.setattr("werkzeug.serving.run_simple", lambda host, port, app, **kw: served.update(host=host, port=port, app=app))
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", f"sqlite:///{tmp_path / 'demo.sqlite'}")
+    monkeypatch.setenv("REGISTRY_SECRET_KEY", "demo-test")
+    result = CliRunner().invoke(cli, ["demo", "--host", "0.0.0.0", "--port", "5123"])
+    assert result.exit_code == 0, result.output
+    assert (served["host"], served["port"]) == ("0.0.0.0", 5123)
+    assert served["app"].test_client().get("/login").status_code == 200
+    with served["app"].app_context():
+        from registry.extensions import db
+
+        db.engine.dispose()
+
+
 def test_init_loads_reference_data_only(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
