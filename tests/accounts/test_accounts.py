@@ -103,3 +103,22 @@ def test_create_user_command(runner, app):
     refused = runner.invoke(args=["create-user", "zhao", "--role", "officer", "--password", "long-enough-password"])
     assert refused.exit_code == 1 and "department" in refused.output
     assert db.session.query(User).filter_by(username="li").one().role == "market"
+
+
+def test_token_endpoint_is_rate_limited(database_url, users):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(database_url, RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    answers = [client.post("/api/v1/auth/token", json={"username": "nobody", "password": "x"}).status_code for _ in range(12)]
+    assert answers[:10] == [422] * 10 and answers[10:] == [429, 429]
+    assert client.post("/api/v1/auth/token", json={}).json["error"]["code"] == "rate_limited"
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_security_headers(client, users):
+    response = client.get("/login")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
