@@ -213,6 +213,7 @@ def _initial_status(raw: dict) -> tuple[Status, date | None]:
 
 def register_institution(user, raw: dict) -> Institution:
     """Register a new institution (status applied, or licensed when its permit already exists)."""
+    authz.require(user, "institution.create")  # may register at all, before telling anything about the input
     clean = _parse(raw)
     department = department_for(clean["category"])
     authz.require(user, "institution.create", department)
