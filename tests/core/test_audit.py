@@ -1,4 +1,5 @@
 """The audit log: every change recorded with who, what, before and after; tampering detected."""
+import pytest
 from sqlalchemy import text
 
 from registry.core.audit import AuditEntry, verify
@@ -38,6 +39,38 @@ def test_refused_changes_leave_no_entry(client, users, token_for, make_instituti
     assert len(_entries()) == before
 
 
+@pytest.fixture
+def drop_guard(app):
+    """What someone with rights over the schema could do before tampering (put back after the test)."""
+    postgres = db.engine.dialect.name == "postgresql"
+
+    def drop():
+        if postgres:
+            db.session.execute(text("DROP TRIGGER audit_log_append_only ON audit_log"))
+        else:
+            db.session.execute(text("DROP TRIGGER audit_log_no_update"))
+            db.session.execute(text("DROP TRIGGER audit_log_no_delete"))
+
+    yield drop
+    db.session.rollback()
+    if postgres:  # the PostgreSQL test database outlives the test
+        db.session.execute(text("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log"))
+        db.session.execute(text("CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+                                "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"))
+        db.session.commit()
+
+
+def test_the_database_refuses_to_change_the_log(make_institution):
+    from sqlalchemy.exc import DatabaseError
+
+    make_institution()
+    for statement in ("UPDATE audit_log SET reason = 'x'", "DELETE FROM audit_log"):
+        with pytest.raises(DatabaseError, match="append-only"):
+            db.session.execute(text(statement))
+        db.session.rollback()
+    assert len(_entries()) > 0
+
+
 def test_verify_passes_on_an_intact_log(runner, make_institution):
     make_institution()
     result = runner.invoke(args=["audit", "verify"])
@@ -45,10 +78,11 @@ def test_verify_passes_on_an_intact_log(runner, make_institution):
     assert "intact" in result.output
 
 
-def test_verify_names_an_altered_entry(runner, make_institution):
+def test_verify_names_an_altered_entry(runner, make_institution, drop_guard):
     make_institution()
     make_institution()
     target = _entries()[-2]
+    drop_guard()
     db.session.execute(text("UPDATE audit_log SET after = replace(after, '60', '99') WHERE id = :id"), {"id": target.id})
     db.session.commit()
     result = runner.invoke(args=["audit", "verify"])
@@ -56,10 +90,11 @@ def test_verify_names_an_altered_entry(runner, make_institution):
     assert f"entry {target.id}" in result.output
 
 
-def test_verify_names_the_entry_after_a_deleted_one(runner, make_institution):
+def test_verify_names_the_entry_after_a_deleted_one(runner, make_institution, drop_guard):
     make_institution()
     make_institution()
     entries = _entries()
+    drop_guard()
     db.session.execute(text("DELETE FROM audit_log WHERE id = :id"), {"id": entries[2].id})
     db.session.commit()
     result = runner.invoke(args=["audit", "verify"])
@@ -67,7 +102,7 @@ def test_verify_names_the_entry_after_a_deleted_one(runner, make_institution):
     assert f"entry {entries[3].id}" in result.output
 
 
-def test_verify_catches_a_rehashed_entry(app, make_institution):
+def test_verify_catches_a_rehashed_entry(app, make_institution, drop_guard):
     """Recomputing one entry's own hash does not help: the next entry's link breaks."""
     from registry.core.audit import entry_hash
 
@@ -75,6 +110,7 @@ def test_verify_catches_a_rehashed_entry(app, make_institution):
     make_institution()
     entries = _entries()
     victim = entries[1]
+    drop_guard()
     victim.reason = "forged"
     db.session.flush()
     victim.hash = entry_hash(victim)
