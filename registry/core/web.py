@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, g, make_response, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, refresh
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -47,6 +47,7 @@ def init_app(app: Flask) -> None:
         # outlives one request (tests, scripts), the next request must load its own user.
         g.pop("_login_user", None)
         g.pop("token_auth", None)
+        refresh()  # Flask-Babel caches the locale on the context likewise
 
     @app.before_request
     def note_actor():
