@@ -61,6 +61,7 @@ class Audited:
     __audit_type__: str = ""
     __audit_exclude__: frozenset[str] = frozenset({"created_at", "updated_at"})
     __audit_secret__: frozenset[str] = frozenset()  # recorded as changed, never by value
+    __audit_masked__: dict = {}  # column → function giving the masked value recorded instead (e.g. an account number)
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,8 @@ def _snapshot(obj, *, before: bool) -> dict:
             value = None  # was unset before this flush
         else:
             value = state.attrs[key].value
+        if key in obj.__audit_masked__ and value:
+            value = obj.__audit_masked__[key](value)
         data[key] = "***" if key in obj.__audit_secret__ and value is not None else value
     return data
 
