@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0001
-Create Date: 2026-11-23 00:17:33.943932
+Create Date: 2026-11-23 00:36:19.607911
 
 """
 from alembic import op
@@ -90,7 +90,6 @@ def upgrade():
     sa.Column('violation_amount', sa.BigInteger(), nullable=False),
     sa.Column('flagged_statements', sa.Integer(), nullable=False),
     sa.Column('flagged_amount', sa.BigInteger(), nullable=False),
-    sa.Column('refreshed_on', sa.Date(), nullable=True),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.ForeignKeyConstraint(['institution_id'], ['institutions.id'], name=op.f('fk_escrows_institution_id_institutions')),

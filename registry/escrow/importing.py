@@ -278,10 +278,10 @@ def import_statements(user, data: bytes | IO[bytes], *, skip_invalid: bool = Fal
             touched[institution.id] = escrow
     audit.note(db.session, "escrow.statement_import", label)
     db.session.flush()
-    for institution_id, escrow in touched.items():
+    for institution_id in touched:
         services.resequence(institution_id)
-        audit.note(db.session, "escrow.statement_check")
-        services.refresh(escrow, user=user)
+    audit.note(db.session, "escrow.statement_check")
+    services.refresh_institutions(touched, user=user)
     report.flagged = sum(1 for _, institution, _, clean in good if _statement_flagged(institution.id, clean["period_start"]))
     return _finish(report, skip_invalid)
 
@@ -329,9 +329,8 @@ def import_charges(user, data: bytes | IO[bytes], *, skip_invalid: bool = False,
     for start in range(0, len(good), CHUNK):
         touched |= _write_charges(good[start:start + CHUNK], context, report)
     report.flagged = sum(1 for _, _, values in good if values["violation_count"])
-    audit.note(db.session, "escrow.charge_import", source or "CSV")
-    for institution_id in sorted(touched):
-        services.refresh(services.ensure_escrow(institution_id), user=user)
+    audit.note(db.session, "escrow.charge_import", source or "CSV")  # escrows created here are created by the import
+    services.refresh_institutions(touched, user=user, create_missing=True)
     return _finish(report, skip_invalid)
 
 

@@ -19,7 +19,7 @@ from registry.register.models import _enum
 # `registry escrow refresh`: derived, so they are not written to the audit log.
 SUMMARY_COLUMNS = frozenset({
     "latest_period_end", "balance", "unearned", "required_deposit", "prepaid_held", "open_violations",
-    "violation_amount", "flagged_statements", "flagged_amount", "refreshed_on",
+    "violation_amount", "flagged_statements", "flagged_amount",
 })
 
 
@@ -53,7 +53,6 @@ class Escrow(Audited, Timestamped, db.Model):
     violation_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     flagged_statements: Mapped[int] = mapped_column(Integer, default=0)
     flagged_amount: Mapped[int] = mapped_column(BigInteger, default=0)
-    refreshed_on: Mapped[date | None] = mapped_column(Date)
 
     institution = relationship("Institution", lazy="joined")
 

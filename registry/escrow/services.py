@@ -5,17 +5,18 @@ set by the rules (`refresh`); a status the rules change is recorded as such in i
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, bindparam, func, insert, literal, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 
 from registry.core import audit, authz
 from registry.core.errors import Conflict, Invalid, NotFound
-from registry.core.models import local_today
+from registry.core.models import local_today, utcnow
 from registry.core.problems import translate
 from registry.escrow import rules
 from registry.escrow.models import Charge, Escrow, EscrowStatusChange, Statement
@@ -71,6 +72,7 @@ class Overview:
     overdue: bool
     latest: Statement | None
     coverage_low: bool = False
+    status_reason: str = ""  # why the escrow has its status: the last change's reason or rule finding
 
     @property
     def has_account(self) -> bool:
@@ -91,8 +93,10 @@ def overview(user, institution_id: int) -> Overview:
         status=escrow.status, opened_on=escrow.opened_on, latest_period_end=escrow.latest_period_end,
         today=local_today(), limits=lim)
     found = alerts(user, institution_id=institution.id, per_page=20).items if escrow is not None else []
+    reason = db.session.scalar(select(EscrowStatusChange.reason).where(EscrowStatusChange.escrow_id == escrow.id)
+                               .order_by(EscrowStatusChange.id.desc()).limit(1)) if escrow is not None else ""
     return Overview(institution, escrow, escrow.status if escrow else EscrowStatus.none, ratio, found, overdue, latest,
-                    coverage_low=ratio is not None and ratio * 100 < lim.min_coverage_pct)
+                    coverage_low=ratio is not None and ratio * 100 < lim.min_coverage_pct, status_reason=reason or "")
 
 
 def statements_of(institution_id: int) -> list[Statement]:
@@ -254,51 +258,135 @@ def _count_by_kind(base) -> dict:
 
 # --- refreshing the figures and the status by rule --------------------------------------------------------
 
-def ensure_escrow(institution_id: int) -> Escrow:
-    """The institution's escrow record, created (no account) when it has none yet."""
-    escrow = escrow_of(institution_id)
-    if escrow is None:
-        escrow = Escrow(institution_id=institution_id, status=EscrowStatus.none, status_since=local_today(),
-                        bank="", account_number="", risk_deposit=0, version=1)
-        db.session.add(escrow)
-        db.session.flush()
-    return escrow
+SUMMARY = ("latest_period_end", "balance", "unearned", "required_deposit", "prepaid_held", "open_violations",
+           "violation_amount", "flagged_statements", "flagged_amount")
+REFRESH_CHUNK = 500
 
 
-def _facts(escrow: Escrow, *, today: date, lim: Limits) -> rules.Facts:
-    statements = db.session.execute(
-        select(Statement.period_start, Statement.period_end, Statement.received, Statement.closing_balance,
-               Statement.unearned, Statement.flags, Statement.flag_count, Statement.resolved_on)
-        .where(Statement.institution_id == escrow.institution_id).order_by(Statement.period_start)).all()
-    latest = statements[-1] if statements else None
-    escrow.latest_period_end = latest.period_end if latest else None
-    escrow.balance = latest.closing_balance if latest else None
-    escrow.unearned = latest.unearned if latest else None
-    escrow.required_deposit = (rules.required_deposit([(s.period_start, s.period_end, s.received) for s in statements],
-                                                      limits=lim) if statements else None)
-    flagged = [s for s in statements if s.flag_count and s.resolved_on is None]
-    escrow.flagged_statements = len(flagged)
-    unexplained = sum(abs(f.get("difference", 0)) for s in flagged for f in s.flags if f.get("flag") == "balance")
-    escrow.flagged_amount = max(unexplained, escrow.unearned or 0) if flagged else 0
+def _escrow_rows(connection, institution_ids):
+    return connection.execute(select(
+        Escrow.id, Escrow.institution_id, Escrow.status, Escrow.status_since, Escrow.account_number, Escrow.risk_deposit,
+        *[getattr(Escrow, name) for name in SUMMARY]).where(Escrow.institution_id.in_(institution_ids))).all()
 
-    count, amount = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(Charge.amount), 0))
-        .where(Charge.institution_id == escrow.institution_id, Charge.violation_count > 0,
-               Charge.resolved_on.is_(None))).one()
-    escrow.open_violations, escrow.violation_amount = int(count), int(amount)
-    recent = db.session.execute(
-        select(Charge.course_start, Charge.months, Charge.amount)
-        .where(Charge.institution_id == escrow.institution_id,
-               Charge.course_start >= rules.add_months(today, -OUTSTANDING_LOOKBACK_MONTHS))).all()
-    outstanding = rules.outstanding_fees([tuple(r) for r in recent], today=today, limits=lim)
-    escrow.prepaid_held = max(outstanding, escrow.unearned or 0) if escrow.status is EscrowStatus.closed or \
-        not escrow.has_account else outstanding
-    escrow.refreshed_on = today
-    return rules.Facts(
-        has_account=escrow.has_account and escrow.status is not EscrowStatus.closed,
-        prepaid_held=escrow.prepaid_held, open_violations=escrow.open_violations, has_statement=latest is not None,
-        balance=escrow.balance or 0, unearned=escrow.unearned or 0, deposit=escrow.risk_deposit,
-        required_deposit=escrow.required_deposit)
+
+def _summaries(rows, *, today: date, lim: Limits) -> dict[int, tuple[dict, rules.Facts]]:
+    """Each escrow's figures and the facts the rules look at, from three grouped queries for all `rows`."""
+    ids = [row.institution_id for row in rows]
+    statements: dict[int, list] = defaultdict(list)
+    for s in db.session.execute(
+            select(Statement.institution_id, Statement.period_start, Statement.period_end, Statement.received,
+                   Statement.closing_balance, Statement.unearned, Statement.flags, Statement.flag_count,
+                   Statement.resolved_on)
+            .where(Statement.institution_id.in_(ids)).order_by(Statement.institution_id, Statement.period_start)):
+        statements[s.institution_id].append(s)
+    violations = {i: (int(n), int(a)) for i, n, a in db.session.execute(
+        select(Charge.institution_id, func.count(), func.coalesce(func.sum(Charge.amount), 0))
+        .where(Charge.institution_id.in_(ids), Charge.violation_count > 0, Charge.resolved_on.is_(None))
+        .group_by(Charge.institution_id))}
+    recent: dict[int, list] = defaultdict(list)
+    for i, course_start, months, amount in db.session.execute(
+            select(Charge.institution_id, Charge.course_start, Charge.months, Charge.amount)
+            .where(Charge.institution_id.in_(ids),
+                   Charge.course_start >= rules.add_months(today, -OUTSTANDING_LOOKBACK_MONTHS))):
+        recent[i].append((course_start, months, amount))
+
+    result = {}
+    for row in rows:
+        own = statements.get(row.institution_id, [])
+        latest = own[-1] if own else None
+        unearned = latest.unearned if latest else None
+        flagged = [s for s in own if s.flag_count and s.resolved_on is None]
+        unexplained = sum(abs(f.get("difference", 0)) for s in flagged for f in s.flags if f.get("flag") == "balance")
+        count, amount = violations.get(row.institution_id, (0, 0))
+        outstanding = rules.outstanding_fees(recent.get(row.institution_id, []), today=today, limits=lim)
+        has_account = bool(row.account_number) and row.status != EscrowStatus.closed
+        figures = {
+            "latest_period_end": latest.period_end if latest else None,
+            "balance": latest.closing_balance if latest else None,
+            "unearned": unearned,
+            "required_deposit": rules.required_deposit([(s.period_start, s.period_end, s.received) for s in own],
+                                                       limits=lim) if own else None,
+            # fees held outside a supervised account: those of running courses, or the last figure of a closed account
+            "prepaid_held": outstanding if has_account else max(outstanding, unearned or 0),
+            "open_violations": count, "violation_amount": amount,
+            "flagged_statements": len(flagged), "flagged_amount": max(unexplained, unearned or 0) if flagged else 0,
+        }
+        facts = rules.Facts(has_account=has_account, prepaid_held=figures["prepaid_held"], open_violations=count,
+                            has_statement=latest is not None, balance=figures["balance"] or 0, unearned=unearned or 0,
+                            deposit=row.risk_deposit, required_deposit=figures["required_deposit"])
+        result[row.id] = (figures, facts)
+    return result
+
+
+def _create_escrows(connection, institution_ids, *, today: date) -> None:
+    """Escrow records (no account) for institutions that have none, audited under the action that needs them."""
+    values = [{"institution_id": i, "bank": "", "account_number": "", "risk_deposit": 0, "status": EscrowStatus.none,
+               "status_since": today, "version": 1, "prepaid_held": 0, "open_violations": 0, "violation_amount": 0,
+               "flagged_statements": 0, "flagged_amount": 0} for i in sorted(institution_ids)]
+    connection.execute(insert(Escrow), values)
+    ids = dict(connection.execute(select(Escrow.institution_id, Escrow.id).where(Escrow.institution_id.in_(institution_ids))).all())
+    recorded = ("institution_id", "bank", "account_number", "risk_deposit", "status", "status_since", "version")
+    audit.append(connection, [audit.Change("escrow", str(ids[v["institution_id"]]), None,
+                                           {"id": ids[v["institution_id"]], **{k: v[k] for k in recorded}}) for v in values],
+                 actor=db.session.info.get("actor", (None, "system")),
+                 action=db.session.info.get("action") or "escrow.create", reason=db.session.info.get("reason"))
+
+
+def refresh_institutions(institution_ids, *, today: date | None = None, user=None,
+                         create_missing: bool = False) -> dict[int, EscrowStatus]:
+    """Recompute the figures of these institutions' escrows and apply the status rules, a few statements per 500
+    institutions; returns {institution id: new status} where the rules changed it.
+
+    Flushes pending changes first, so they are audited under the action that made them. A status the rules change
+    is audited as `escrow.rule` with the rules' findings, and recorded in the status history as by rule.
+    """
+    db.session.flush()
+    today = today or local_today()
+    lim = limits()
+    connection = db.session.connection()
+    actor = db.session.info.get("actor", (None, "system"))
+    ids = sorted(set(institution_ids))
+    changed: dict[int, EscrowStatus] = {}
+    for start in range(0, len(ids), REFRESH_CHUNK):
+        chunk = ids[start:start + REFRESH_CHUNK]
+        rows = _escrow_rows(connection, chunk)
+        missing = set(chunk) - {row.institution_id for row in rows}
+        if create_missing and missing:
+            _create_escrows(connection, missing, today=today)
+            rows = _escrow_rows(connection, chunk)
+        updates, history = [], []
+        findings: dict[str, list[audit.Change]] = defaultdict(list)
+        summaries = _summaries(rows, today=today, lim=lim)
+        for row in rows:
+            figures, facts = summaries[row.id]
+            current = EscrowStatus(row.status)
+            status, reasons = rules.status_by_rule(current, facts, limits=lim)
+            if status is current and all(getattr(row, k) == v for k, v in figures.items()):
+                continue
+            since = today if status is not current else row.status_since
+            updates.append({"_id": row.id, "_status": status, "_status_since": since,
+                            **{f"_{k}": v for k, v in figures.items()}})
+            if status is not current:
+                reason = " ".join(translate(r) for r in reasons)
+                history.append({"escrow_id": row.id, "from_status": current, "to_status": status, "by_rule": True,
+                                "reason": reason, "effective_on": today, "actor_id": getattr(user, "id", None),
+                                "recorded_at": utcnow()})
+                findings[reason].append(audit.Change("escrow", str(row.id), {"status": current, "status_since": row.status_since},
+                                                     {"status": status, "status_since": today}))
+                changed[row.institution_id] = status
+        if updates:
+            table = Escrow.__table__
+            columns = ("status", "status_since") + SUMMARY
+            connection.execute(update(table).where(table.c.id == bindparam("_id"))
+                               .values({name: bindparam(f"_{name}", type_=table.c[name].type) for name in columns}), updates)
+        if history:
+            connection.execute(insert(EscrowStatusChange), history)
+        for reason, changes in findings.items():
+            audit.append(connection, changes, actor=actor, action="escrow.rule", reason=reason)
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, Escrow) and obj.institution_id in set(ids):
+            db.session.expire(obj)  # written past the session just now
+    return changed
 
 
 def _set_status(escrow: Escrow, status: EscrowStatus, *, reason: str, by_rule: bool, user, effective_on: date) -> None:
@@ -310,43 +398,33 @@ def _set_status(escrow: Escrow, status: EscrowStatus, *, reason: str, by_rule: b
 
 
 def refresh(escrow: Escrow, *, today: date | None = None, user=None) -> EscrowStatus | None:
-    """Recompute the escrow's figures and apply the status rules; returns the new status when the rules changed it.
+    """Recompute one escrow's figures and status; returns the new status when the rules changed it."""
+    return refresh_institutions([escrow.institution_id], today=today, user=user).get(escrow.institution_id)
 
-    Flushes pending changes first, so they are audited under the action that made them.
-    """
+
+def _facts(escrow: Escrow, *, today: date, lim: Limits) -> rules.Facts:
     db.session.flush()
-    today = today or local_today()
-    lim = limits()
-    facts = _facts(escrow, today=today, lim=lim)
-    status, reasons = rules.status_by_rule(escrow.status, facts, limits=lim)
-    if status is escrow.status:
-        db.session.flush()
-        return None
-    reason = " ".join(translate(r) for r in reasons)
-    audit.note(db.session, "escrow.rule", reason)
-    _set_status(escrow, status, reason=reason, by_rule=True, user=user, effective_on=today)
-    db.session.flush()
-    return status
+    [row] = _escrow_rows(db.session.connection(), [escrow.institution_id])
+    return _summaries([row], today=today, lim=lim)[row.id][1]
 
 
-def refresh_all(*, today: date | None = None, batch: int = 500) -> dict:
+def refresh_all(*, today: date | None = None) -> dict:
     """Refresh every escrow (run daily: charges run out and statements fall overdue as days pass)."""
     from registry.core.audit import set_actor
 
     set_actor(db.session, None)
     changed: dict[str, int] = {}
     checked = 0
-    last_id = 0
+    last = 0
     while True:
-        escrows = list(db.session.scalars(select(Escrow).where(Escrow.id > last_id).order_by(Escrow.id).limit(batch)))
-        if not escrows:
+        ids = list(db.session.scalars(select(Escrow.institution_id).where(Escrow.institution_id > last)
+                                      .order_by(Escrow.institution_id).limit(REFRESH_CHUNK)))
+        if not ids:
             break
-        for escrow in escrows:
-            new = refresh(escrow, today=today)
-            if new is not None:
-                changed[new.value] = changed.get(new.value, 0) + 1
-        checked += len(escrows)
-        last_id = escrows[-1].id
+        for status in refresh_institutions(ids, today=today).values():
+            changed[status.value] = changed.get(status.value, 0) + 1
+        checked += len(ids)
+        last = ids[-1]
         db.session.commit()
         db.session.expunge_all()
     return {"checked": checked, "changed": changed}
@@ -574,7 +652,7 @@ def resolve_statement(user, statement_id: int, *, resolution: str) -> Statement:
     statement.resolution, statement.resolved_on, statement.resolved_by_id = resolution, local_today(), user.id
     audit.note(db.session, "escrow.statement_resolve", resolution)
     _flush()
-    refresh(ensure_escrow(statement.institution_id), user=user)
+    refresh_institutions([statement.institution_id], user=user)
     return statement
 
 
@@ -611,7 +689,7 @@ def record_charge(user, institution_id: int, raw: dict, *, source: str = "") -> 
     db.session.add(charge)
     audit.note(db.session, "escrow.charge", source or None)
     _flush()
-    refresh(ensure_escrow(institution.id), user=user)
+    refresh_institutions([institution.id], user=user, create_missing=True)
     return charge
 
 
@@ -626,5 +704,5 @@ def resolve_charge(user, charge_id: int, *, resolution: str) -> Charge:
     charge.resolution, charge.resolved_on, charge.resolved_by_id = resolution, local_today(), user.id
     audit.note(db.session, "escrow.charge_resolve", resolution)
     _flush()
-    refresh(ensure_escrow(charge.institution_id), user=user)
+    refresh_institutions([charge.institution_id], user=user)
     return charge
