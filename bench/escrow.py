@@ -111,7 +111,8 @@ def main() -> None:
             connection.execute("DROP SCHEMA public CASCADE")
             connection.execute("CREATE SCHEMA public")
     env = {**os.environ, "REGISTRY_DATABASE_URL": url, "REGISTRY_ENV": "development",
-           "REGISTRY_BOUNDS": demo_bounds(), "REGISTRY_SECRET_KEY": "bench"}
+           "REGISTRY_BOUNDS": demo_bounds(), "REGISTRY_SECRET_KEY": "bench",
+           "PYTHONPATH": str(ROOT)}  # the commands of this checkout, whatever the environment has installed
     registry = str(Path(sys.executable).parent / "registry")
     run([registry, "init"], env)
     run([registry, "import", "institutions", str(institutions_csv)], env)

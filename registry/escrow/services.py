@@ -201,7 +201,8 @@ class AlertPage(Page):
 def _alert_selects(lim: Limits, today: date):
     """One SELECT (escrow id, kind, money at risk) per kind of alert, over the escrows' kept figures."""
     live_account = and_(Escrow.account_number != "", Escrow.status.not_in([EscrowStatus.none, EscrowStatus.closed]))
-    shortfall = (Escrow.unearned * lim.min_coverage_pct - (Escrow.balance + Escrow.risk_deposit) * 100) / 100
+    # rules.coverage_shortfall in SQL: ⌈unearned × minimum ÷ 100⌉ − balance − deposit, in whole fen
+    shortfall = (Escrow.unearned * lim.min_coverage_pct - (Escrow.balance + Escrow.risk_deposit) * 100 + 99) / 100
     last_heard = func.coalesce(Escrow.latest_period_end, Escrow.opened_on)
 
     def kind(name: AlertKind, amount, *conditions):
@@ -354,8 +355,7 @@ def refresh_institutions(institution_ids, *, today: date | None = None, user=Non
         if create_missing and missing:
             _create_escrows(connection, missing, today=today)
             rows = _escrow_rows(connection, chunk)
-        updates, history = [], []
-        findings: dict[str, list[audit.Change]] = defaultdict(list)
+        updates, history, findings = [], [], []
         summaries = _summaries(rows, today=today, lim=lim)
         for row in rows:
             figures, facts = summaries[row.id]
@@ -371,8 +371,8 @@ def refresh_institutions(institution_ids, *, today: date | None = None, user=Non
                 history.append({"escrow_id": row.id, "from_status": current, "to_status": status, "by_rule": True,
                                 "reason": reason, "effective_on": today, "actor_id": getattr(user, "id", None),
                                 "recorded_at": utcnow()})
-                findings[reason].append(audit.Change("escrow", str(row.id), {"status": current, "status_since": row.status_since},
-                                                     {"status": status, "status_since": today}))
+                findings.append(audit.Change("escrow", str(row.id), {"status": current, "status_since": row.status_since},
+                                             {"status": status, "status_since": today}, reason=reason))
                 changed[row.institution_id] = status
         if updates:
             table = Escrow.__table__
@@ -381,10 +381,10 @@ def refresh_institutions(institution_ids, *, today: date | None = None, user=Non
                                .values({name: bindparam(f"_{name}", type_=table.c[name].type) for name in columns}), updates)
         if history:
             connection.execute(insert(EscrowStatusChange), history)
-        for reason, changes in findings.items():
-            audit.append(connection, changes, actor=actor, action="escrow.rule", reason=reason)
+        audit.append(connection, findings, actor=actor, action="escrow.rule", reason=None)
+    refreshed = set(ids)
     for obj in list(db.session.identity_map.values()):
-        if isinstance(obj, Escrow) and obj.institution_id in set(ids):
+        if isinstance(obj, Escrow) and obj.institution_id in refreshed:
             db.session.expire(obj)  # written past the session just now
     return changed
 
