@@ -1,6 +1,8 @@
 """The escrow's pages: an institution's escrow, its account and status, statements, charges, imports, alerts."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
@@ -188,8 +190,6 @@ def _next_period(institution_id: int) -> dict:
     latest = next(iter(services.statements_of(institution_id)), None)
     if latest is None:
         return {}
-    from datetime import timedelta
-
     start = latest.period_end + timedelta(days=1)
     end = rules.add_months(start, 1) - timedelta(days=1)
     return {"period_start": start.isoformat(), "period_end": min(end, local_today()).isoformat(),
