@@ -167,8 +167,12 @@ def _context(user, source: str, rows: list[dict]) -> _Context:
     accounts = {}
     for start in range(0, len(numbers), 1000):
         chunk = list(numbers)[start:start + 1000]
-        accounts.update(dict(db.session.execute(select(Escrow.account_number, Escrow.institution_id).where(
-            Escrow.account_number.in_(chunk), Escrow.status != rules.EscrowStatus.closed)).all()))
+        # a closed account still names its institution (its last statements come after the closing), unless the
+        # number now serves another institution
+        for number, institution_id, status in db.session.execute(
+                select(Escrow.account_number, Escrow.institution_id, Escrow.status).where(Escrow.account_number.in_(chunk))
+                .order_by((Escrow.status == rules.EscrowStatus.closed).desc(), Escrow.id)):
+            accounts[number] = institution_id
     return _Context(user, source, institutions, accounts, services.limits(), local_today())
 
 

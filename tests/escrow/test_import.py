@@ -183,3 +183,13 @@ def test_not_text_and_empty(runner, arts_escrow, tmp_path):
     assert runner.invoke(args=["import", "charges", str(write(tmp_path, b"\x89PNG\r\n\x1a\n\xff\xfe\xfa" * 10))]).exit_code == 1
     empty = runner.invoke(args=["import", "charges", str(write(tmp_path, b""))])
     assert empty.exit_code == 1 and "empty" in empty.output
+
+
+def test_statements_of_a_closed_account_still_find_their_institution(runner, users, arts_escrow, tmp_path):
+    from registry.escrow import services
+
+    services.change_status(users["admin"], arts_escrow.id, action="close", reason="机构注销")
+    db.session.commit()
+    result = runner.invoke(args=["import", "statements", str(statements_file(tmp_path, month_rows(ACCOUNT, [9])))])
+    assert result.exit_code == 0, result.output
+    assert db.session.query(Statement).one().institution_id == arts_escrow.id
