@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Iterator
 
 from flask_babel import gettext
 from sqlalchemy import insert, select, tuple_, update
@@ -146,37 +146,55 @@ def _header(names: list[str], kind: str, mapping: dict[str, str], report: Import
     return columns
 
 
+@dataclass(frozen=True)
+class _Owner:
+    """What a row needs of its institution: enough to check the user's rights and to name it."""
+
+    id: int
+    name: str
+    department_code: str
+
+
 @dataclass
 class _Context:
     user: object
     source: str
-    institutions: dict  # credit code → Institution
-    accounts: dict      # account number → institution id
     lim: rules.Limits
     today: object
+    institutions: dict = field(default_factory=dict)  # credit code → _Owner
+    owners: dict = field(default_factory=dict)        # institution id → _Owner
+    accounts: dict = field(default_factory=dict)      # account number → institution id
+
+    def load(self, rows: list[dict]) -> None:
+        """Look up the credit codes and account numbers of `rows` not looked up yet."""
+        codes = list({r.get("credit_code", "").replace(" ", "").upper() for r in rows} - {""} - self.institutions.keys())
+        numbers = list({rules.normalise_account(r.get("account_number", "")) for r in rows} - {""} - self.accounts.keys())
+        for start in range(0, len(codes), 1000):
+            for row in db.session.execute(select(Institution.id, Institution.name, Institution.department_code,
+                                                 Institution.credit_code)
+                                          .where(Institution.credit_code.in_(codes[start:start + 1000]),
+                                                 Institution.status != Status.converted)):
+                self.institutions[row.credit_code] = self.owners[row.id] = _Owner(row.id, row.name, row.department_code)
+        for start in range(0, len(numbers), 1000):
+            # a closed account still names its institution (its last statements come after the closing), unless
+            # the number now serves another institution
+            for number, institution_id, status in db.session.execute(
+                    select(Escrow.account_number, Escrow.institution_id, Escrow.status)
+                    .where(Escrow.account_number.in_(numbers[start:start + 1000]))
+                    .order_by((Escrow.status == rules.EscrowStatus.closed).desc(), Escrow.id)):
+                self.accounts[number] = institution_id
+        missing = set(self.accounts.values()) - self.owners.keys()
+        if missing:
+            for row in db.session.execute(select(Institution.id, Institution.name, Institution.department_code)
+                                          .where(Institution.id.in_(missing))):
+                self.owners[row.id] = _Owner(row.id, row.name, row.department_code)
 
 
-def _context(user, source: str, rows: list[dict]) -> _Context:
-    codes = {r.get("credit_code", "").replace(" ", "").upper() for r in rows} - {""}
-    numbers = {rules.normalise_account(r.get("account_number", "")) for r in rows} - {""}
-    institutions = {}
-    for start in range(0, len(codes), 1000):
-        chunk = list(codes)[start:start + 1000]
-        institutions.update({i.credit_code: i for i in db.session.scalars(
-            select(Institution).where(Institution.credit_code.in_(chunk), Institution.status != Status.converted))})
-    accounts = {}
-    for start in range(0, len(numbers), 1000):
-        chunk = list(numbers)[start:start + 1000]
-        # a closed account still names its institution (its last statements come after the closing), unless the
-        # number now serves another institution
-        for number, institution_id, status in db.session.execute(
-                select(Escrow.account_number, Escrow.institution_id, Escrow.status).where(Escrow.account_number.in_(chunk))
-                .order_by((Escrow.status == rules.EscrowStatus.closed).desc(), Escrow.id)):
-            accounts[number] = institution_id
-    return _Context(user, source, institutions, accounts, services.limits(), local_today())
+def _context(user, source: str) -> _Context:
+    return _Context(user, source, services.limits(), local_today())
 
 
-def _institution(line: int, raw: dict, context: _Context, report: ImportReport) -> Institution | None:
+def _institution(line: int, raw: dict, context: _Context, report: ImportReport) -> _Owner | None:
     code = raw.get("credit_code", "").replace(" ", "").upper()
     number = rules.normalise_account(raw.get("account_number", ""))
     institution = None
@@ -196,8 +214,7 @@ def _institution(line: int, raw: dict, context: _Context, report: ImportReport) 
                 "The account %(number)s belongs to another institution than the credit code.",
                 number=rules.mask_account(number))))
             return None
-        if institution is None:
-            institution = db.session.get(Institution, owner)
+        institution = context.owners[owner]
     if institution is None:
         report.errors.append(RowError(line, "credit_code", gettext("Give the credit code or the account number.")))
         return None
@@ -208,7 +225,8 @@ def _institution(line: int, raw: dict, context: _Context, report: ImportReport) 
     return institution
 
 
-def _read(data: bytes | IO[bytes], kind: str, mapping, report: ImportReport) -> tuple[list[tuple[int, dict]], dict]:
+def _read(data: bytes | IO[bytes], kind: str, mapping, report: ImportReport) -> Iterator[tuple[int, dict]]:
+    """Check the header (refusing the file when it is wrong), then yield (line, {our column: text}) per row."""
     text = decode(data if isinstance(data, bytes) else data.read())
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -218,18 +236,30 @@ def _read(data: bytes | IO[bytes], kind: str, mapping, report: ImportReport) -> 
     columns = _header(names, kind, parse_mapping(mapping, kind), report)
     if report.errors:
         raise ImportRefused(report)
-    rows = []
-    for cells in reader:
-        line = reader.line_num
-        if not any(c.strip() for c in cells):
-            continue  # a blank line
-        if len(cells) > len(names) and any(c.strip() for c in cells[len(names):]):
-            report.errors.append(RowError(line, "", gettext("This row has more cells than the header.")))
-            continue
-        raw = {ours: (cells[i].strip() if i < len(cells) else "") for i, (original, ours) in
-               enumerate((n, columns.get(n)) for n in names) if ours}
-        rows.append((line, raw))
-    return rows, columns
+    read = [(i, ours) for i, ours in enumerate(columns.get(n) for n in names) if ours]
+
+    def rows():
+        for cells in reader:
+            line = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue  # a blank line
+            if len(cells) > len(names) and any(c.strip() for c in cells[len(names):]):
+                report.errors.append(RowError(line, "", gettext("This row has more cells than the header.")))
+                continue
+            yield line, {ours: (cells[i].strip() if i < len(cells) else "") for i, ours in read}
+
+    return rows()
+
+
+def _chunks(rows: Iterator, size: int) -> Iterator[list]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _finish(report: ImportReport, skip_invalid: bool) -> ImportReport:
@@ -249,8 +279,9 @@ def import_statements(user, data: bytes | IO[bytes], *, skip_invalid: bool = Fal
     if user is not None:
         authz.require(user, "escrow.import")
     report = ImportReport("statements")
-    rows, _ = _read(data, "statements", mapping, report)
-    context = _context(user, source, [raw for _, raw in rows])
+    rows = list(_read(data, "statements", mapping, report))
+    context = _context(user, source)
+    context.load([raw for _, raw in rows])
     seen: dict[tuple, int] = {}
     good = []
     for line, raw in rows:
@@ -309,30 +340,34 @@ def import_charges(user, data: bytes | IO[bytes], *, skip_invalid: bool = False,
     if user is not None:
         authz.require(user, "escrow.import")
     report = ImportReport("charges")
-    rows, _ = _read(data, "charges", mapping, report)
-    context = _context(user, source, [raw for _, raw in rows])
+    context = _context(user, source)
     seen: dict[tuple, int] = {}
-    good: list[tuple[int, int, dict]] = []
-    for line, raw in rows:
-        institution = _institution(line, raw, context, report)
-        clean, problems = rules.parse_charge(raw, today=context.today)
-        for name, problem in problems.items():
-            report.errors.append(RowError(line, name, translate(problem)))
-        if institution is None or problems:
-            continue
-        values = services.charge_values(clean, context.lim)
-        key = (institution.id, values["natural_key"])
-        if key in seen:
-            report.errors.append(RowError(line, "charge_ref" if values["charge_ref"] else "student_ref", gettext(
-                "The same charge is on line %(line)s.", line=seen[key])))
-            continue
-        seen[key] = line
-        good.append((line, institution.id, values))
-
     touched: set[int] = set()
-    for start in range(0, len(good), CHUNK):
-        touched |= _write_charges(good[start:start + CHUNK], context, report)
-    report.flagged = sum(1 for _, _, values in good if values["violation_count"])
+    # Chunk by chunk, so a province's file never sits in memory whole; a refused file is rolled back at the end.
+    for chunk in _chunks(_read(data, "charges", mapping, report), CHUNK):
+        context.load([raw for _, raw in chunk])
+        good: list[tuple[int, int, dict]] = []
+        for line, raw in chunk:
+            institution = _institution(line, raw, context, report)
+            clean, problems = rules.parse_charge(raw, today=context.today)
+            for name, problem in problems.items():
+                report.errors.append(RowError(line, name, translate(problem)))
+            if institution is None or problems:
+                continue
+            values = services.charge_values(clean, context.lim)
+            key = (institution.id, values["natural_key"])
+            if key in seen:
+                report.errors.append(RowError(line, "charge_ref" if values["charge_ref"] else "student_ref", gettext(
+                    "The same charge is on line %(line)s.", line=seen[key])))
+                continue
+            seen[key] = line
+            report.flagged += 1 if values["violation_count"] else 0
+            good.append((line, institution.id, values))
+        if report.errors and not skip_invalid:
+            continue  # the file will be refused: check the rest, write nothing more
+        touched |= _write_charges(good, context, report)
+    if report.errors and not skip_invalid:
+        return _finish(report, skip_invalid)
     audit.note(db.session, "escrow.charge_import", source or "CSV")  # escrows created here are created by the import
     services.refresh_institutions(touched, user=user, create_missing=True)
     return _finish(report, skip_invalid)
