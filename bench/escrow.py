@@ -116,8 +116,12 @@ def main() -> None:
     registry = str(Path(sys.executable).parent / "registry")
     run([registry, "init"], env)
     run([registry, "import", "institutions", str(institutions_csv)], env)
-    import_time, output = run([registry, "import", "charges", str(charges_csv), "--skip-invalid"], env)
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    # the import's own peak memory, read by GNU time (the children's maximum would include earlier commands)
+    memory_file = work / "import-memory"
+    timer = ["/usr/bin/time", "-f", "%M", "-o", str(memory_file)] if Path("/usr/bin/time").exists() else []
+    import_time, output = run([*timer, registry, "import", "charges", str(charges_csv), "--skip-invalid"], env)
+    peak_mb = (int(memory_file.read_text().split()[-1]) if timer else
+               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     again_time, again_output = run([registry, "import", "charges", str(charges_csv), "--skip-invalid"], env)
     refresh_time, refresh_output = run([registry, "escrow", "refresh"], env)
     base = baseline_postgres(charges_csv, url) if args.database_url else baseline_sqlite(charges_csv, work / "plain.sqlite")
