@@ -13,7 +13,7 @@ from registry.core.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, bp, json_body, pag
 from registry.core.errors import Invalid
 from registry.core.openapi import error, json_content, ref
 from registry.core.problems import translate
-from registry.escrow import rules, services
+from registry.escrow import figures, rules, services
 from registry.escrow.rules import AlertKind, Channel, EscrowStatus
 
 
@@ -68,7 +68,7 @@ def charge_json(charge) -> dict:
     }
 
 
-def alert_json(alert: services.Alert) -> dict:
+def alert_json(alert: figures.Alert) -> dict:
     return {"kind": alert.kind.value, "amount_at_risk": _money(alert.amount), "institution_id": alert.institution.id,
             "institution_name": alert.institution.name, "department": alert.institution.department_code,
             "district": alert.institution.district, "escrow_status": alert.escrow.status.value,
@@ -175,7 +175,7 @@ def list_alerts():
     kind = request.args.get("kind", "")
     if kind and kind not in AlertKind.__members__:
         raise Invalid(gettext("Invalid filter."), {"kind": [gettext("Choose one of: %(choices)s.", choices=", ".join(AlertKind.__members__))]})
-    result = services.alerts(current_user, kind=kind, department=request.args.get("department", ""),
+    result = figures.alerts(current_user, kind=kind, department=request.args.get("department", ""),
                              district=request.args.get("district", ""), page=page, per_page=per_page)
     return jsonify({**_page_json(result, alert_json), "counts": result.counts})
 

@@ -78,8 +78,8 @@ def escrow_group():
 @with_appcontext
 def refresh_command():
     """Re-apply the escrow rules to every institution (run daily: charges run out and statements fall due)."""
-    from registry.escrow import services
+    from registry.escrow import figures
 
-    result = services.refresh_all()
+    result = figures.refresh_all()
     changes = ", ".join(f"{n} now {status}" for status, n in sorted(result["changed"].items())) or "no status changed"
     click.echo(f"Checked {result['checked']} escrows: {changes}.")

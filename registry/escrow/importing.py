@@ -23,7 +23,7 @@ from registry.core import audit, authz
 from registry.core.errors import Invalid
 from registry.core.models import local_today, utcnow
 from registry.core.problems import translate
-from registry.escrow import rules, services
+from registry.escrow import figures, rules, services
 from registry.escrow.models import Charge, Escrow
 from registry.extensions import db
 from registry.register.importing import decode
@@ -191,7 +191,7 @@ class _Context:
 
 
 def _context(user, source: str) -> _Context:
-    return _Context(user, source, services.limits(), local_today())
+    return _Context(user, source, figures.limits(), local_today())
 
 
 def _institution(line: int, raw: dict, context: _Context, report: ImportReport) -> _Owner | None:
@@ -316,7 +316,7 @@ def import_statements(user, data: bytes | IO[bytes], *, skip_invalid: bool = Fal
     for institution_id in touched:
         services.resequence(institution_id)
     audit.note(db.session, "escrow.statement_check")
-    services.refresh_institutions(touched, user=user)
+    figures.refresh_institutions(touched, user=user)
     report.flagged = sum(1 for _, institution, _, clean in good if _statement_flagged(institution.id, clean["period_start"]))
     return _finish(report, skip_invalid)
 
@@ -369,7 +369,7 @@ def import_charges(user, data: bytes | IO[bytes], *, skip_invalid: bool = False,
     if report.errors and not skip_invalid:
         return _finish(report, skip_invalid)
     audit.note(db.session, "escrow.charge_import", source or "CSV")  # escrows created here are created by the import
-    services.refresh_institutions(touched, user=user, create_missing=True)
+    figures.refresh_institutions(touched, user=user, create_missing=True)
     return _finish(report, skip_invalid)
 
 

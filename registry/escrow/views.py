@@ -11,7 +11,7 @@ from registry.core import authz
 from registry.core.errors import Conflict, Invalid
 from registry.core.models import local_today
 from registry.core.problems import translate
-from registry.escrow import chart, importing, rules, services
+from registry.escrow import chart, figures, importing, rules, services
 from registry.escrow.forms import (
     ALERT_AMOUNT_HINTS,
     ALERT_LABELS,
@@ -91,7 +91,7 @@ def detail(institution_id: int):
                            escrow=overview.escrow, statements=services.statements_of(institution_id), charges=charges,
                            violating=violating, status_changes=services.status_changes(overview.escrow),
                            history=services.history(overview.escrow), chart=_chart(institution_id),
-                           actions=_officer_actions(overview), limits=services.limits(),
+                           actions=_officer_actions(overview), limits=figures.limits(),
                            ESCROW_ACTION_LABELS=ESCROW_ACTION_LABELS,
                            FIELD_LABELS={**ESCROW_FIELD_LABELS, **STATEMENT_FIELD_LABELS, **CHARGE_FIELD_LABELS},
                            OFFICER_ACTION_LABELS=OFFICER_ACTION_LABELS)
@@ -212,7 +212,7 @@ def new_charge(institution_id: int):
                 flash(translate(rules.describe_violation(violation)), "warning")
             return redirect(url_for("escrow.detail", institution_id=institution.id))
     return render_template("escrow/charge_form.html", form=form, institution=institution,
-                           limits=services.limits()), _status(form)
+                           limits=figures.limits()), _status(form)
 
 
 @bp.route("/escrow/statements/<int:statement_id>/resolve", methods=["GET", "POST"])
@@ -256,11 +256,11 @@ def resolve_charge(charge_id: int):
 def alerts():
     authz.require(current_user, "escrow.list")
     args = {name: request.args.get(name, "") for name in ("kind", "department", "district")}
-    result = services.alerts(current_user, **args, page=_page_arg(), per_page=50)
+    result = figures.alerts(current_user, **args, page=_page_arg(), per_page=50)
     scope = authz.institution_scope(current_user)
     return render_template("escrow/alerts.html", page=result, filters=args, scope=scope,
                            districts=register.districts(), departments=register.departments(),
-                           overdue_months=services.limits().statement_overdue_months)
+                           overdue_months=figures.limits().statement_overdue_months)
 
 
 @bp.get("/escrow/import")

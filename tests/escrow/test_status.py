@@ -2,7 +2,7 @@
 from datetime import date
 
 from registry.core.audit import AuditEntry, verify
-from registry.escrow import chart, services
+from registry.escrow import chart, figures, services
 from registry.escrow.models import Escrow, EscrowStatusChange
 from registry.extensions import db
 from tests.escrow.conftest import ACCOUNT, CHARGE_COLUMNS, charge_row, csv_bytes
@@ -36,7 +36,7 @@ def test_statements_fall_overdue_as_days_pass(users, arts_escrow, pin_today):
         "period": "2026-09", "opening_balance": "0", "received": "100", "released": "0", "refunded": "0",
         "closing_balance": "100", "unearned": "100"})
     db.session.commit()
-    kinds = lambda: {a.kind.value for a in services.alerts(users["market"]).items}  # noqa: E731
+    kinds = lambda: {a.kind.value for a in figures.alerts(users["market"]).items}  # noqa: E731
     assert "overdue_statement" not in kinds()
     pin_today(date(2026, 10, 31))
     assert "overdue_statement" not in kinds()  # September ended a month ago, not more
@@ -50,11 +50,11 @@ def test_deposit_is_checked_only_where_required(app, users, arts_escrow):
         "closing_balance": "50000", "unearned": "50000"})
     escrow = db.session.query(Escrow).one()
     assert escrow.status == "warning" and escrow.required_deposit == 5000000  # ¥20,000 deposit for ¥50,000 of fees
-    assert [a.kind.value for a in services.alerts(users["market"]).items] == ["deposit_shortfall"]
+    assert [a.kind.value for a in figures.alerts(users["market"]).items] == ["deposit_shortfall"]
     app.config["REGISTRY_ESCROW_DEPOSIT_REQUIRED"] = False
-    services.refresh(escrow)
+    figures.refresh(escrow)
     assert escrow.status == "normal" and escrow.required_deposit is None
-    assert services.alerts(users["market"]).items == []
+    assert figures.alerts(users["market"]).items == []
 
 
 def test_a_closed_account_still_holding_fees_is_an_alert(users, arts_escrow):
@@ -62,7 +62,7 @@ def test_a_closed_account_still_holding_fees_is_an_alert(users, arts_escrow):
         "period": "2026-09", "opening_balance": "0", "received": "30000", "released": "0", "refunded": "0",
         "closing_balance": "30000", "unearned": "30000"})
     services.change_status(users["admin"], arts_escrow.id, action="close", reason="机构注销")
-    alerts = services.alerts(users["market"]).items
+    alerts = figures.alerts(users["market"]).items
     assert [(a.kind.value, a.amount) for a in alerts] == [("no_account", 3000000)]
     assert db.session.query(Escrow).one().status == "closed"  # the officer's closure stands
 
@@ -122,7 +122,7 @@ def test_the_demo_shows_every_status_and_alert(tmp_path, monkeypatch, pin_today)
         assert set(statuses) == set(EscrowStatus)
         market = db.session.scalar(select(User).where(User.username == "market"))
         with app.test_request_context():
-            counts = services.alerts(market).counts
+            counts = figures.alerts(market).counts
         assert set(counts) == set(AlertKind)
         assert not db.session.scalar(select(func.count()).select_from(Escrow).where(Escrow.account_number == ACCOUNT))
         assert verify(db.session).ok
