@@ -35,6 +35,9 @@ def register_commands(app) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(import_group)
     app.cli.add_command(audit_group)
+    from registry.escrow.cli import register_escrow_commands
+
+    register_escrow_commands(app, import_group)
 
 
 def _fail(message: str) -> None:
@@ -211,4 +214,8 @@ def load_demo() -> bool:
         services.transition_institution(admin, academic.id, to="converted", new_category="arts",
                                         reason="压减转型：转为文化艺术类培训机构")
     db.session.commit()
+    from registry.core.models import local_today
+    from registry.escrow.demo import load_escrow_demo
+
+    load_escrow_demo(admin, FIXTURES, local_today())
     return True

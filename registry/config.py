@@ -47,6 +47,64 @@ def parse_category_departments(text: str | None) -> dict[str, str]:
     return mapping
 
 
+def parse_whole(name: str, text: str | None, default: int, *, low: int = 0) -> int:
+    if text in (None, ""):
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {text!r}")
+    if value < low:
+        raise ConfigError(f"{name} must be at least {low}, not {value}")
+    return value
+
+
+def parse_flag(name: str, text: str | None, default: bool) -> bool:
+    if text in (None, ""):
+        return default
+    if text.lower() in ("1", "true", "yes", "on"):
+        return True
+    if text.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be 1 or 0, not {text!r}")
+
+
+def parse_yuan(name: str, text: str | None, default: int | None) -> int | None:
+    """A yuan amount setting, as fen; `0` or `off` means no limit."""
+    if text in (None, ""):
+        return default
+    if text.lower() in ("0", "off", "none"):
+        return None
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ConfigError(f"{name} must be an amount in yuan, such as 5000, or 0 for none; not {text!r}")
+    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise ConfigError(f"{name} must be a positive amount in yuan with at most two decimals, not {text!r}")
+    return int(amount * 100)
+
+
+def escrow_settings(env) -> dict:
+    """The prepaid-fee rules a locality may set (DOMAIN.md's values as defaults)."""
+    return {
+        "REGISTRY_ESCROW_MAX_MONTHS": parse_whole("REGISTRY_ESCROW_MAX_MONTHS", env.get("REGISTRY_ESCROW_MAX_MONTHS"), 3, low=1),
+        "REGISTRY_ESCROW_MAX_HOURS": parse_whole("REGISTRY_ESCROW_MAX_HOURS", env.get("REGISTRY_ESCROW_MAX_HOURS"), 60, low=1),
+        "REGISTRY_ESCROW_CHARGE_CAP": parse_yuan("REGISTRY_ESCROW_CHARGE_CAP", env.get("REGISTRY_ESCROW_CHARGE_CAP"), 500_000),
+        "REGISTRY_ESCROW_MONTHS_BEFORE_START": parse_whole(
+            "REGISTRY_ESCROW_MONTHS_BEFORE_START", env.get("REGISTRY_ESCROW_MONTHS_BEFORE_START"), 1),
+        "REGISTRY_ESCROW_MIN_COVERAGE": parse_whole("REGISTRY_ESCROW_MIN_COVERAGE", env.get("REGISTRY_ESCROW_MIN_COVERAGE"), 100, low=1),
+        "REGISTRY_ESCROW_DEPOSIT_REQUIRED": parse_flag("REGISTRY_ESCROW_DEPOSIT_REQUIRED", env.get("REGISTRY_ESCROW_DEPOSIT_REQUIRED"), True),
+        "REGISTRY_ESCROW_DEPOSIT_CYCLE_MONTHS": parse_whole(
+            "REGISTRY_ESCROW_DEPOSIT_CYCLE_MONTHS", env.get("REGISTRY_ESCROW_DEPOSIT_CYCLE_MONTHS"), 3, low=1),
+        "REGISTRY_ESCROW_STATEMENT_OVERDUE_MONTHS": parse_whole(
+            "REGISTRY_ESCROW_STATEMENT_OVERDUE_MONTHS", env.get("REGISTRY_ESCROW_STATEMENT_OVERDUE_MONTHS"), 1, low=1),
+        "REGISTRY_ESCROW_BALANCE_TOLERANCE": parse_yuan(
+            "REGISTRY_ESCROW_BALANCE_TOLERANCE", env.get("REGISTRY_ESCROW_BALANCE_TOLERANCE"), None) or 0,
+    }
+
+
 def instance_secret_key(instance_path: str) -> str:
     """The demo's secret key: generated once, then kept in the instance folder."""
     path = Path(instance_path) / "secret_key"
@@ -79,6 +137,7 @@ def from_environment(instance_path: str, *, demo: bool = False) -> dict:
         "REGISTRY_LOGIN_LOCK_MINUTES": int(env.get("REGISTRY_LOGIN_LOCK_MINUTES", "15")),
         "REGISTRY_TOKEN_HOURS": int(env.get("REGISTRY_TOKEN_HOURS", "12")),
         "SESSION_COOKIE_SECURE": production and env.get("REGISTRY_INSECURE_COOKIES") != "1",
+        **escrow_settings(env),
     }
 
 

@@ -61,6 +61,7 @@ class Audited:
     __audit_type__: str = ""
     __audit_exclude__: frozenset[str] = frozenset({"created_at", "updated_at"})
     __audit_secret__: frozenset[str] = frozenset()  # recorded as changed, never by value
+    __audit_masked__: dict = {}  # column → function giving the masked value recorded instead (e.g. an account number)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Change:
     entity_id: str
     before: dict | None
     after: dict | None
+    reason: str | None = None  # this change's own reason, instead of the one given to `append`
 
 
 # --- who and what ---------------------------------------------------------------------------------------
@@ -115,6 +117,8 @@ def _snapshot(obj, *, before: bool) -> dict:
             value = None  # was unset before this flush
         else:
             value = state.attrs[key].value
+        if key in obj.__audit_masked__ and value:
+            value = obj.__audit_masked__[key](value)
         data[key] = "***" if key in obj.__audit_secret__ and value is not None else value
     return data
 
@@ -144,9 +148,10 @@ def append(connection, changes: list[Change], *, actor: tuple[int | None, str], 
     rows = []
     for change in changes:
         before, after = canonical(change.before), canonical(change.after)
-        digest = _entry_hash(prev, at, actor_id, actor_name, action, change.entity_type, change.entity_id, reason, before, after)
+        why = change.reason if change.reason is not None else reason
+        digest = _entry_hash(prev, at, actor_id, actor_name, action, change.entity_type, change.entity_id, why, before, after)
         rows.append(dict(at=at, actor_id=actor_id, actor=actor_name, action=action, entity_type=change.entity_type,
-                         entity_id=change.entity_id, reason=reason, before=before, after=after, prev_hash=prev, hash=digest))
+                         entity_id=change.entity_id, reason=why, before=before, after=after, prev_hash=prev, hash=digest))
         prev = digest
     for start in range(0, len(rows), 5000):
         connection.execute(insert(AuditEntry), rows[start:start + 5000])

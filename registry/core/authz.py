@@ -20,6 +20,10 @@ ACTIONS = (
     "institution.import",
     "user.manage",
     "audit.view",
+    "escrow.list",
+    "escrow.view",
+    "escrow.edit",
+    "escrow.import",
 )
 
 
@@ -66,6 +70,16 @@ def can(user, action: str, obj=None) -> bool:
         if obj is None:  # may this user create institutions at all (shows the button)?
             return user.role == OFFICER
         return _own_department(user, obj)  # obj: the department that would supervise it
+    # Escrow: read like the institution, changed like the institution; lists (alerts, statements, charges) are
+    # filtered by `institution_scope`.
+    if action == "escrow.list":
+        return user.role in (OFFICER, MARKET)
+    if action == "escrow.view":
+        return obj is not None and institution_scope(user).allows(obj.department_code)
+    if action == "escrow.edit":
+        return obj is not None and _own_department(user, obj.department_code)
+    if action == "escrow.import":  # rows of other departments' institutions are refused one by one
+        return user.role == OFFICER and bool(user.department_code)
     return False  # institution.import, user.manage, audit.view: admins only
 
 

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from registry.core.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, bp, json_body, page_args
 from registry.core.openapi import error, json_content, ref
+from registry.escrow import services as escrow_services
 from registry.register import services
 from registry.register.rules import Category, Status, TeachingMode
 
@@ -35,6 +36,7 @@ def institution_json(institution) -> dict:
         "converted_from": institution.converted_from_id,
         "converted_to": successor.id if successor else None,
         "version": institution.version,
+        "escrow_status": escrow_services.status_of(institution.id).value,
     }
 
 
@@ -117,6 +119,8 @@ OPENAPI_SCHEMAS.update({
             "converted_from": {"type": "integer", "nullable": True},
             "converted_to": {"type": "integer", "nullable": True},
             "version": {"type": "integer"},
+            "escrow_status": {"type": "string", "enum": ["none", "opened", "normal", "warning", "violation", "frozen", "closed"],
+                              "description": "the prepaid-fee escrow's status; details at /institutions/{id}/escrow"},
         },
     },
     "InstitutionInput": {

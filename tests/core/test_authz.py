@@ -39,6 +39,12 @@ EXPECTED = {
     ("institution.import", None): {"admin"},
     ("user.manage", None): {"admin"},
     ("audit.view", None): {"admin"},
+    ("escrow.list", None): {"admin", "edu", "sports", "market"},
+    ("escrow.view", ACADEMIC): {"admin", "edu", "market"},
+    ("escrow.view", SPORTS): {"admin", "sports", "market"},
+    ("escrow.edit", ACADEMIC): {"admin", "edu"},
+    ("escrow.edit", SPORTS): {"admin", "sports"},
+    ("escrow.import", None): {"admin", "edu", "sports"},
 }
 
 
