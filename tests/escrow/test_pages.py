@@ -55,7 +55,7 @@ def test_the_account_number_never_appears_in_full_in_the_history(as_user, arts_e
     client.post(f"/institutions/{arts_escrow.id}/escrow/account",
                 data=account_form(account_number="6222021234569999", reason="更换监管银行账户", version="1"))
     soup = page(client.get(f"/institutions/{arts_escrow.id}/escrow"))
-    history = soup.find("h2", string="History of changes").find_parent("section").get_text()
+    history = soup.find("h2", string="变更记录").find_parent("section").get_text()
     assert "6222 **** **** 9999" in history and "6222 **** **** 1234" in history
     assert FULL not in history and "6222021234569999" not in history
     from registry.core.audit import AuditEntry
