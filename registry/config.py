@@ -141,6 +141,13 @@ def from_environment(instance_path: str, *, demo: bool = False) -> dict:
     }
 
 
+def translation_directories() -> str:
+    """The app's catalog, then each area's own (registry/<area>/translations), merged by Flask-Babel."""
+    package = Path(__file__).parent
+    directories = [package / "translations", *sorted(package.glob("*/translations"))]
+    return ";".join(str(directory) for directory in directories)
+
+
 DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {},
     "SESSION_COOKIE_HTTPONLY": True,
@@ -150,7 +157,7 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
     "BABEL_DEFAULT_LOCALE": "zh_CN",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
-    "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+    "BABEL_TRANSLATION_DIRECTORIES": translation_directories(),
     "LANGUAGES": {"zh_CN": "中文", "en": "English"},
     "WTF_CSRF_TIME_LIMIT": None,
     "RATELIMIT_HEADERS_ENABLED": True,
