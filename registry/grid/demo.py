@@ -17,7 +17,7 @@ from registry.register.models import Institution
 
 SPLIT = {"330302": "鹿城区", "330304": "瓯海区"}  # districts cut into a 3 × 3 grid of street cells
 GRID_CELLS = ("330302001", "330302002", "330302004", "330302005", "330304001")  # the `grid` account's, not all
-LED_CELL = "330302001"
+LED_CELL = "330302005"
 
 
 def street_cells(district_code: str, name: str, geometry, rows: int = 3, columns: int = 3) -> dict:

@@ -36,6 +36,6 @@ class VisitForm(BaseForm):
     latitude = StringField(_l("Latitude"))
     longitude = StringField(_l("Longitude"))
     accuracy = StringField(_l("Accuracy (m)"))
-    visited_at = StringField(_l("Time of the visit"))
+    visited_at = StringField(_l("Time of the visit"), render_kw={"type": "datetime-local"})
     notes = TextAreaField(_l("Notes"))
     report = BooleanField(_l("Report a problem to the supervising department"))

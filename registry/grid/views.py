@@ -136,9 +136,10 @@ def map_page():
 def map_data():
     """The map's layers: the cells (finest first drawn last) with their counts, and the institutions as markers."""
     data = services.map_layers(current_user)
+    parents = {c.parent_id for c in data.cells}
     features = [{"type": "Feature", "id": c.code,
                  "geometry": json.loads(shapely.to_geojson(shapely.from_wkb(c.geometry))),
-                 "properties": {"code": c.code, "name": c.name, "level": c.level,
+                 "properties": {"code": c.code, "name": c.name, "level": c.level, "leaf": c.id not in parents,
                                 "institutions": data.counts.get(c.id, 0), "overdue": data.overdue.get(c.id, 0),
                                 "url": url_for("grid.cell", code=c.code)}} for c in data.cells]
     markers = [{"id": i.id, "name": i.name, "lat": i.latitude, "lon": i.longitude, "category": i.category.value,

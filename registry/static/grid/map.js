@@ -12,19 +12,18 @@
   function colour(value, max) {
     if (!value) { return "#f1f5f9"; }
     var share = Math.min(1, value / Math.max(1, max));
-    var steps = ["#dbeafe", "#93c5fd", "#3b82f6", "#1d4ed8", "#1e3a8a"];
+    var steps = ["#fff7d6", "#fde68a", "#fbbf24", "#f59e0b", "#b45309"];
     return steps[Math.min(steps.length - 1, Math.floor(share * steps.length))];
   }
 
   function draw(measure) {
     if (cellLayer) { map.removeLayer(cellLayer); }
-    var features = data.cells.features;
-    var finest = features.reduce(function (m, f) { return Math.max(m, f.properties.level); }, 0);
-    var max = features.reduce(function (m, f) { return Math.max(m, f.properties[measure]); }, 0);
+    var leaves = data.cells.features.filter(function (f) { return f.properties.leaf; });
+    var max = leaves.reduce(function (m, f) { return Math.max(m, f.properties[measure]); }, 0);
     cellLayer = L.geoJSON(data.cells, {
       style: function (f) {
-        var fine = f.properties.level === finest;
-        return {color: "#334155", weight: fine ? 1 : 2.5, fillOpacity: fine ? 0.55 : 0.08,
+        var leaf = f.properties.leaf;  // cells with cells under them are drawn as outlines
+        return {color: "#334155", weight: leaf ? 1 : 2.5, fillOpacity: leaf ? 0.6 : 0,
                 fillColor: colour(f.properties[measure], max)};
       },
       onEachFeature: function (f, layer) {

@@ -22,7 +22,7 @@
       field("longitude").value = position.coords.longitude.toFixed(6);
       field("accuracy").value = Math.round(position.coords.accuracy);
       field("position_source").value = "gps";
-      say(geoStatus, form.dataset.msgLocated.replace("%(m)s", Math.round(position.coords.accuracy)));
+      say(geoStatus, form.dataset.msgLocated.replace("{m}", Math.round(position.coords.accuracy)));
       geoStatus.dataset.located = "1";
     }, function () {
       say(geoStatus, form.dataset.msgRefused);
