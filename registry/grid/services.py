@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy import func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from registry.core import audit, authz
@@ -217,7 +217,7 @@ class BorderCase:
 def border_cases(user, *, page: int = 1, per_page: int = 50) -> Page:
     """Institutions close to a cell border awaiting a grid leader's confirmation, in the cells the user leads."""
     authz.require(user, "grid.view")
-    conditions = [CellAssignment.near_border.is_(True), CellAssignment.confirmed_by_id.is_(None)]
+    conditions = [CellAssignment.near_border, CellAssignment.confirmed_by_id.is_(None)]
     if user.role != authz.ADMIN:
         led = _led_cells(user.id)
         conditions.append(CellAssignment.cell_id.in_(led) if led else literal(False))

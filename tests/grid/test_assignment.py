@@ -1,9 +1,7 @@
 """Entering the grid: each institution in the finest cell holding it, kept up to date."""
-import pytest
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.grid import services
 from registry.grid.models import Cell, CellAssignment
 from tests.conftest import page
 from tests.grid.conftest import collection

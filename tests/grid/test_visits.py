@@ -9,7 +9,7 @@ from registry.core.models import utcnow
 from registry.extensions import db
 from registry.grid.models import Visit, VisitReport
 from registry.grid.signals import visit_reported
-from tests.conftest import field_errors, page
+from tests.conftest import page
 
 ALL_GOOD = {"operating": True, "permit_displayed": True, "academic_signs": False, "students_in_school_hours": False,
             "advertising": False, "fire_exits_clear": True}
