@@ -14,7 +14,7 @@ outside every cell), then times, in one run:
 - a naive Python loop over cells (`polygon.contains(point)` until one holds it) on a sample, scaled;
 - on PostgreSQL, the write of every row as one upsert per row (plain) against COPY into a temporary table and one
   INSERT ... ON CONFLICT (batched);
-- re-assigning one institution as it is saved (the session hook's locate and write; median of 1,000).
+- re-assigning one institution as it is saved (the session hook's locate and guarded write; median of 1,000).
 
 Prints a Markdown section for bench/RESULTS-grid.md.
 """
@@ -73,9 +73,8 @@ def timed(function, *args, **kwargs):
     return time.perf_counter() - started, result
 
 
-def floors(index, lon, lat) -> dict:
-    """Bare shapely ways of finding each point's polygon, on the same arrays."""
-    points = shapely.points(lon, lat)
+def floors(index, lon, lat, points) -> dict:
+    """Bare shapely ways of finding each point's polygon, on the same arrays (and the same point geometries)."""
     results = {}
     results["STRtree.query(points, predicate='intersects')"] = timed(index.tree.query, points, predicate="intersects")[0]
 
@@ -157,10 +156,12 @@ def main() -> None:
         data = connection.execute(text("SELECT longitude, latitude FROM institutions ORDER BY id")).all()
         lon = np.array([r[0] for r in data])
         lat = np.array([r[1] for r in data])
-        locate_times = [timed(index.locate, lon, lat)[0] for _ in range(3)]
-        found = index.locate(lon, lat)
-        border_time, _ = timed(index.border_distances, lon, lat, found, 30.0)
-        runs = [floors(index, lon, lat) for _ in range(3)]
+        points_time = min(timed(shapely.points, lon, lat)[0] for _ in range(3))
+        points = shapely.points(lon, lat)
+        locate_times = [timed(index.locate, lon, lat, points)[0] for _ in range(3)]
+        found = index.locate(lon, lat, points)
+        border_time, _ = timed(index.border_distances, lon, lat, found, 30.0, points)
+        runs = [floors(index, lon, lat, points) for _ in range(3)]
         floor = {name: min(run[name] for run in runs) for name in runs[0]}
         naive_time = naive(index, lon, lat, args.sample)
         db.session.rollback()
@@ -179,8 +180,7 @@ def main() -> None:
         for n in range(1000):
             x, y = float(lon[n]), float(lat[n])
             started = time.perf_counter()
-            located = assignment.locate(connection, [x], [y])
-            assignment.write(connection, assignment._rows([n + 1], located))
+            assignment.assign_institutions(connection, [n + 1], [x], [y])
             singles.append(time.perf_counter() - started)
         db.session.rollback()
         from registry.register import services as register
@@ -214,8 +214,10 @@ def main() -> None:
     lines.append(f"| **full assignment** through `services.assign_cells` (read, locate, borders, write {first.changed:,} rows, "
                  f"commit) | **{full:.2f} s** | goal 5 s | |")
     lines.append(f"| the same again (nothing changed, nothing written) | {again:.2f} s | | |")
-    lines.append(f"| locate step (`CellIndex.locate`): **{n / locate / 1e6:.2f} M points/s** | {locate:.3f} s | "
-                 f"floor, {floor_name}: {floor_time:.3f} s | {locate / floor_time:.2f}× |")
+    lines.append(f"| point geometries from the coordinates (`shapely.points`, shared by locate and borders) | "
+                 f"{points_time:.3f} s | | |")
+    lines.append(f"| locate step (`CellIndex.locate`, finest cell by the border rule): **{n / locate / 1e6:.2f} M points/s** | "
+                 f"{locate:.3f} s | floor, {floor_name}: {floor_time:.3f} s | {locate / floor_time:.2f}× |")
     for name, value in floor.items():
         lines.append(f"| bare shapely: {name} | {value:.3f} s | | |")
     lines.append(f"| naive loop over cells (`polygon.intersects(point)`), {args.sample:,} points scaled to {n:,} | "
@@ -226,7 +228,7 @@ def main() -> None:
         lines.append(f"| write every row: COPY into a temporary table + one INSERT ... ON CONFLICT (batched), "
                      f"whole assignment | {writes['batched']:.2f} s | plain: {writes['plain']:.2f} s | "
                      f"{writes['plain'] / writes['batched']:.1f}× faster |")
-    lines.append(f"| re-assigning one institution on save (hook: locate + write), median of 1,000 | "
+    lines.append(f"| re-assigning one institution on save (the session hook's `assign_institutions`), median of 1,000 | "
                  f"{statistics.median(singles) * 1000:.3f} ms | | |")
     lines.append(f"| saving one institution's new coordinates (`update_institution`, audit, commit), median of 200 | "
                  f"{statistics.median(saves) * 1000:.1f} ms | | |")

@@ -33,11 +33,15 @@ def _border_setting() -> float:
     return DEFAULT_BORDER_M
 
 
-def current_index(connection) -> CellIndex:
+def _index_key(connection) -> tuple:
+    return tuple(connection.execute(select(func.coalesce(func.max(Cell.revision), 0),
+                                           func.coalesce(func.max(Cell.id), 0))).one())
+
+
+def current_index(connection, *, key: tuple | None = None) -> CellIndex:
     """The cells' index, from the cache unless the cells changed since it was built."""
-    key = tuple(connection.execute(select(func.max(Cell.revision), func.max(Cell.id))).one())
-    cache_key = str(connection.engine.url)
-    cached = _cache.get(cache_key)
+    key = key or _index_key(connection)
+    cached = _cache.get(str(connection.engine.url))
     if cached is not None and cached[0] == key:
         return cached[1]
     import shapely
@@ -46,7 +50,7 @@ def current_index(connection) -> CellIndex:
     index = CellIndex([r.id for r in rows], [r.code for r in rows], [r.level for r in rows],
                       shapely.from_wkb([r.geometry for r in rows]) if rows else [])
     with _cache_lock:
-        _cache[cache_key] = (key, index)
+        _cache[str(connection.engine.url)] = (key, index)
     return index
 
 
@@ -56,10 +60,10 @@ class Located:
     border_m: np.ndarray  # NaN where not near a border
 
 
-def locate(connection, lon, lat) -> Located:
+def locate(connection, lon, lat, *, index: CellIndex | None = None) -> Located:
     import shapely
 
-    index = current_index(connection)
+    index = index or current_index(connection)
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     points = shapely.points(lon, lat)
     found = index.locate(lon, lat, points)
@@ -175,9 +179,35 @@ def _assign_saved_institutions(session: Session, flush_context) -> None:
             moved.append(obj)
     if not moved:
         return
-    connection = session.connection()
-    located = locate(connection, [o.longitude for o in moved], [o.latitude for o in moved])
-    write(connection, _rows([o.id for o in moved], located))
+    assign_institutions(session.connection(), [o.id for o in moved], [o.longitude for o in moved],
+                        [o.latitude for o in moved])
+
+
+GUARDED = ("INSERT INTO grid_assignments (institution_id, cell_id, border_m, near_border) SELECT * FROM ({values}) AS v "
+           "WHERE (SELECT COALESCE(MAX(revision), 0) FROM grid_cells) = {p} AND (SELECT COALESCE(MAX(id), 0) FROM grid_cells) = {p} "
+           "ON CONFLICT (institution_id) DO UPDATE SET cell_id = excluded.cell_id, border_m = excluded.border_m, "
+           "near_border = excluded.near_border, confirmed_by_id = NULL, confirmed_at = NULL, confirmed_lat = NULL, "
+           "confirmed_lon = NULL")
+
+
+def assign_institutions(connection, ids, lon, lat) -> None:
+    """Assign a few institutions as they are saved, in one round trip: located with the cached index, written on
+    condition that the cells are still those the index was built from (else rebuilt, and written again)."""
+    cached = _cache.get(str(connection.engine.url))
+    if cached is None:
+        current_index(connection)
+        cached = _cache[str(connection.engine.url)]
+    key, index = cached
+    rows = _rows(ids, locate(connection, lon, lat, index=index))
+    p = "%s" if connection.dialect.name == "postgresql" else "?"
+    value = f"(CAST({p} AS INTEGER), CAST({p} AS INTEGER), CAST({p} AS DOUBLE PRECISION), CAST({p} AS BOOLEAN))"
+    for start in range(0, len(rows), 500):
+        chunk = rows[start:start + 500]
+        statement = GUARDED.format(values="VALUES " + ", ".join([value] * len(chunk)), p=p)
+        written = connection.exec_driver_sql(statement, tuple(v for row in chunk for v in row) + tuple(key)).rowcount
+        if written != len(chunk):  # the cells changed since the index was built
+            write(connection, _rows(ids, locate(connection, lon, lat)))
+            return
 
 
 def _changed(obj, name: str) -> bool:

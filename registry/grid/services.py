@@ -13,7 +13,7 @@ from sqlalchemy import func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from registry.core import audit, authz
-from registry.core.errors import Invalid, NotFound
+from registry.core.errors import Forbidden, Invalid, NotFound
 from registry.core.models import LOCAL_TIMEZONE, local_today, utcnow
 from registry.extensions import db
 from registry.grid import assignment, geo, rules, storage
@@ -506,7 +506,6 @@ class VisitFilters:
     institution_id: int | None = None
     cell: str = ""
     flagged: bool | None = None
-    worker_id: int | None = None
 
 
 def list_visits(user, *, filters: VisitFilters, page: int = 1, per_page: int = 50) -> Page:
@@ -523,8 +522,6 @@ def list_visits(user, *, filters: VisitFilters, page: int = 1, per_page: int = 5
         conditions.append(Visit.cell_id.in_(select(Cell.id).where(Cell.path.startswith(cell.path))))
     if filters.flagged is not None:
         conditions.append(Visit.flagged.is_(filters.flagged))
-    if filters.worker_id is not None:
-        conditions.append(Visit.worker_id == filters.worker_id)
     total = db.session.scalar(select(func.count()).select_from(Visit).where(*conditions))
     items = db.session.scalars(select(Visit).where(*conditions).order_by(Visit.visited_at.desc(), Visit.id.desc())
                                .limit(per_page).offset((page - 1) * per_page)).all()
