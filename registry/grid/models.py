@@ -149,3 +149,4 @@ class VisitReport(Audited, db.Model):
 
     visit = relationship(Visit, back_populates="report")
     institution = relationship("Institution")
+    department = relationship("Department")

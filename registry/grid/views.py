@@ -6,7 +6,7 @@ import json
 
 import shapely
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 
 from registry.core import authz
@@ -210,7 +210,9 @@ def visit_form(institution_id: int):
             else:
                 flash(gettext("Visit saved."), "success")
             if visit.report is not None:
-                flash(gettext("Reported to %(department)s.", department=visit.report.department_code), "info")
+                department = visit.report.department
+                flash(gettext("Reported to %(department)s.",
+                              department=department.name_en if str(get_locale()) == "en" else department.name_zh), "info")
             return redirect(url_for("grid.visit", visit_id=visit.id))
     return render_template("grid/visit_form.html", form=form, institution=institution, answers=answers,
                            max_photos=services.MAX_PHOTOS), 422 if form.errors or form.form_errors else 200

@@ -143,6 +143,7 @@ def test_the_phone_form_with_photos(beat, as_user, tmp_path, app):
     assert [p.content_type for p in visit.photos] == ["image/jpeg", "image/png", "image/webp"]
     assert visit.report is not None and visit.report.findings == ["advertising"]
     shown = page(client.get(response.headers["Location"]))
+    assert "文化广电旅游局" in shown.select_one(".alert-info").get_text()  # reported to the supervising department
     assert len(shown.select(".photos img")) == 3
     stored = client.get(shown.select(".photos img")[0]["src"])
     assert stored.status_code == 200 and stored.mimetype == "image/jpeg"
