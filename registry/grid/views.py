@@ -189,6 +189,9 @@ def round_page():
 @bp.route("/institutions/<int:institution_id>/visit", methods=["GET", "POST"])
 @login_required
 def visit_form(institution_id: int):
+    # Room for six full-size photos, above the app's usual limit on a request.
+    request.max_content_length = max(current_app.config.get("MAX_CONTENT_LENGTH") or 0,
+                                     services.MAX_PHOTOS * services.MAX_PHOTO_BYTES + 1024 * 1024)
     institution = register.get_institution(current_user, institution_id)
     authz.require(current_user, "visit.create", institution)
     form = VisitForm()

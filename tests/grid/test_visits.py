@@ -199,3 +199,38 @@ def test_admin_assigns_grid_workers_on_the_cell_page(grid, as_user, users):
     removed = as_user("admin").post("/grid/cells/D2/workers/remove", data={"username": "grid"})
     assert removed.status_code == 302
     assert as_user("grid").get("/grid/cells/D2").status_code == 403
+
+
+def test_six_photos_fit_above_the_apps_usual_request_limit(app, beat, as_user, tmp_path):
+    inside, _ = beat
+    app.config["REGISTRY_UPLOAD_DIR"] = str(tmp_path / "uploads")
+    app.config["MAX_CONTENT_LENGTH"] = 1024  # far below one photo: the visit form makes room for its photos
+    data = {"latitude": "28.005", "longitude": "120.65", "accuracy": "9",
+            "photos": [(io.BytesIO(photo("PNG")), f"{n}.png") for n in range(6)]}
+    response = as_user("grid").post(f"/grid/institutions/{inside.id}/visit", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert len(db.session.query(Visit).one().photos) == 6
+
+
+def test_visits_api_filters(beat, token_for, client):
+    inside, _ = beat
+    headers = token_for("grid")
+    for latitude in (28.005, 28.009):
+        client.post("/api/v1/visits", headers=headers, json={
+            "institution_id": inside.id, "latitude": latitude, "longitude": 120.65, "accuracy": 8})
+    assert client.get("/api/v1/visits?cell=D1", headers=headers).json["total"] == 2
+    assert client.get("/api/v1/visits?cell=D1&flagged=false", headers=headers).json["total"] == 1
+    assert client.get(f"/api/v1/visits?institution_id={inside.id}&flagged=true", headers=headers).json["total"] == 1
+    assert client.get("/api/v1/visits?cell=D2", headers=headers).status_code == 403  # not the worker's cell
+    assert client.get("/api/v1/visits?flagged=maybe", headers=headers).status_code == 422
+    assert client.get("/api/v1/visits", headers=token_for("sports")).json["total"] == 0  # another department's
+
+
+def test_the_map_shows_a_grid_worker_their_cells(beat, as_user):
+    data = as_user("grid").get("/grid/map/data.json").json
+    assert sorted(f["id"] for f in data["cells"]["features"]) == ["D1", "D1001", "D1002"]
+    assert [m["name"] for m in data["institutions"]] == ["西区艺术培训学校"]
+    everything = as_user("market").get("/grid/map/data.json").json
+    assert len(everything["cells"]["features"]) == 4 and len(everything["institutions"]) == 2
+    counts = {f["id"]: f["properties"]["institutions"] for f in everything["cells"]["features"]}
+    assert counts == {"D1": 1, "D1001": 1, "D1002": 0, "D2": 1}
