@@ -162,7 +162,7 @@ def test_recording_a_charge_that_breaks_the_rules(as_user, arts_escrow):
     client.post(f"/escrow/charges/{charge.id}/resolve", data={"resolution": "已退还超收部分，改为按季收费"})
     escrow = db.session.query(Escrow).one()
     assert escrow.status == "opened" and escrow.open_violations == 0  # no statement yet
-    history = page(client.get(f"/institutions/{arts_escrow.id}/escrow")).find("h2", string="Status history").find_parent("section")
+    history = page(client.get(f"/institutions/{arts_escrow.id}/escrow")).find("h2", string="状态变更记录").find_parent("section")
     assert "按规则" in history.get_text() and "1笔收费违反收费规定。" in history.get_text()
 
 
