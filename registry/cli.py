@@ -40,6 +40,9 @@ def register_commands(app) -> None:
     from registry.escrow.cli import register_escrow_commands
 
     register_escrow_commands(app, import_group)
+    from registry.grid.cli import register_grid_commands
+
+    register_grid_commands(app, import_group)
 
 
 def _fail(message: str) -> None:
@@ -258,4 +261,7 @@ def load_demo() -> bool:
     from registry.escrow.demo import load_escrow_demo
 
     load_escrow_demo(admin, FIXTURES, local_today())
+    from registry.grid.demo import load_grid_demo
+
+    load_grid_demo(admin, FIXTURES)
     return True

@@ -138,6 +138,23 @@ def from_environment(instance_path: str, *, demo: bool = False) -> dict:
         "REGISTRY_TOKEN_HOURS": int(env.get("REGISTRY_TOKEN_HOURS", "12")),
         "SESSION_COOKIE_SECURE": production and env.get("REGISTRY_INSECURE_COOKIES") != "1",
         **escrow_settings(env),
+        **grid_settings(env),
+    }
+
+
+def grid_settings(env) -> dict:
+    """The grid's settings: border distance, visit check-in limits, the visit interval, uploads, the map's tiles."""
+    def metres(name: str, default: int) -> float:
+        return float(parse_whole(name, env.get(name), default))
+
+    return {
+        "REGISTRY_GRID_BORDER_M": metres("REGISTRY_GRID_BORDER_M", 30),
+        "REGISTRY_GRID_OVERLAP_M2": metres("REGISTRY_GRID_OVERLAP_M2", 100),
+        "REGISTRY_VISIT_MAX_DISTANCE_M": metres("REGISTRY_VISIT_MAX_DISTANCE_M", 200),
+        "REGISTRY_VISIT_MAX_ACCURACY_M": metres("REGISTRY_VISIT_MAX_ACCURACY_M", 100),
+        "REGISTRY_VISIT_EVERY_MONTHS": parse_whole("REGISTRY_VISIT_EVERY_MONTHS", env.get("REGISTRY_VISIT_EVERY_MONTHS"), 1, low=1),
+        "REGISTRY_UPLOAD_DIR": env.get("REGISTRY_UPLOAD_DIR") or None,
+        "REGISTRY_MAP_TILE_URL": env.get("REGISTRY_MAP_TILE_URL", ""),
     }
 
 

@@ -24,6 +24,12 @@ ACTIONS = (
     "escrow.view",
     "escrow.edit",
     "escrow.import",
+    "grid.view",
+    "grid.manage",
+    "grid.confirm",
+    "visit.list",
+    "visit.view",
+    "visit.create",
 )
 
 
@@ -33,6 +39,7 @@ class Scope:
 
     all: bool = False
     departments: frozenset[str] = frozenset()
+    cells: frozenset[int] = frozenset()  # a grid worker's cells and those under them
 
     def allows(self, department_code: str) -> bool:
         return self.all or department_code in self.departments
@@ -45,8 +52,18 @@ def institution_scope(user) -> Scope:
         return Scope(all=True)
     if user.role == OFFICER and user.department_code:
         return Scope(departments=frozenset({user.department_code}))
-    # Grid workers read the institutions of their own cells; cells arrive with the grid area.
+    # Grid workers read the institutions of their own cells.
+    if user.role == GRID_WORKER:
+        from registry.grid.services import worker_cell_ids
+
+        return Scope(cells=worker_cell_ids(getattr(user, "id", None)))
     return Scope()
+
+
+def _in_own_cells(user, institution) -> bool:
+    from registry.grid.services import cell_id_of
+
+    return user.role == GRID_WORKER and cell_id_of(getattr(institution, "id", None)) in institution_scope(user).cells
 
 
 def _own_department(user, department_code: str | None) -> bool:
@@ -62,6 +79,8 @@ def can(user, action: str, obj=None) -> bool:
         return True
     if action == "institution.list":
         return user.role in (OFFICER, MARKET, GRID_WORKER)
+    if action in ("institution.view", "visit.view") and user.role == GRID_WORKER:
+        return obj is not None and _in_own_cells(user, obj)
     if action == "institution.view":
         return obj is not None and institution_scope(user).allows(obj.department_code)
     if action in ("institution.edit", "institution.transition"):
@@ -80,7 +99,19 @@ def can(user, action: str, obj=None) -> bool:
         return obj is not None and _own_department(user, obj.department_code)
     if action == "escrow.import":  # rows of other departments' institutions are refused one by one
         return user.role == OFFICER and bool(user.department_code)
-    return False  # institution.import, user.manage, audit.view: admins only
+    # The grid: everyone reads cells and the map (each within their scope); admins manage cells and workers; a
+    # grid worker records visits in their own cells; a grid leader (网格长) confirms border cases in the cells led.
+    if action in ("grid.view", "visit.list"):
+        return user.role in (OFFICER, MARKET, GRID_WORKER)
+    if action == "visit.view":  # obj: the visit's institution
+        return obj is not None and institution_scope(user).allows(obj.department_code)
+    if action == "visit.create":  # obj: the institution; None asks "may record visits at all?"
+        return user.role == GRID_WORKER and (obj is None or _in_own_cells(user, obj))
+    if action == "grid.confirm":  # obj: the cell chosen
+        from registry.grid.services import leads
+
+        return user.role == GRID_WORKER and obj is not None and leads(getattr(user, "id", None), obj.id)
+    return False  # institution.import, user.manage, audit.view, grid.manage: admins only
 
 
 def require(user, action: str, obj=None) -> None:

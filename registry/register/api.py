@@ -37,7 +37,14 @@ def institution_json(institution) -> dict:
         "converted_to": successor.id if successor else None,
         "version": institution.version,
         "escrow_status": escrow_services.status_of(institution.id).value,
+        **_grid_fields(institution.id),
     }
+
+
+def _grid_fields(institution_id: int) -> dict:
+    from registry.grid.api import institution_cell_fields
+
+    return institution_cell_fields(institution_id)
 
 
 @bp.get("/institutions")

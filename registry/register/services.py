@@ -92,6 +92,10 @@ def _visible(user):
     scope = authz.institution_scope(user)
     if scope.all:
         return None
+    if scope.cells:
+        from registry.grid.services import institutions_in_cells
+
+        return Institution.id.in_(institutions_in_cells(scope.cells))
     return Institution.department_code.in_(scope.departments) if scope.departments else Institution.id.is_(None)
 
 
@@ -358,3 +362,8 @@ def _flush_versioned(institution: Institution) -> None:
         current = db.session.get(Institution, institution.id)
         raise Stale(gettext("Someone else changed this record while you were saving it. "
                             "Here it is as it is now; make your change again."), current)
+
+
+def visible_condition(user):
+    """The WHERE clause of the institutions `user` may read (None: all), for other areas' lists."""
+    return _visible(user)

@@ -46,6 +46,17 @@ EXPECTED = {
     ("escrow.edit", SPORTS): {"admin", "sports"},
     ("escrow.import", None): {"admin", "edu", "sports"},
 }
+# The grid: a grid worker's rights depend on their cells (tested with a database below); these have none.
+CELL = Record(id=None, path="")
+EXPECTED.update({
+    ("grid.view", None): {"admin", "edu", "sports", "grid", "market"},
+    ("grid.manage", None): {"admin"},
+    ("grid.confirm", CELL): {"admin"},
+    ("visit.list", None): {"admin", "edu", "sports", "grid", "market"},
+    ("visit.view", ACADEMIC): {"admin", "edu", "market"},
+    ("visit.create", None): {"admin", "grid"},
+    ("visit.create", ACADEMIC): {"admin"},
+})
 
 
 def test_every_action_is_in_the_matrix():
@@ -81,3 +92,28 @@ def test_every_route_has_an_access_rule(app, client):
                 assert response.status_code == 401, (method, url)
             else:
                 assert response.status_code == 302 and "/login" in response.headers["Location"], (method, url)
+
+
+def test_grid_worker_sees_exactly_the_institutions_of_their_cells(app, users, make_institution, as_user, runner):
+    """Scope.cells: the cells a grid worker answers for (and those under them) decide what they read."""
+    from registry.core.authz import institution_scope
+    from registry.grid import importing
+
+    west = [[120.64, 28.0], [120.66, 28.0], [120.66, 28.02], [120.64, 28.02], [120.64, 28.0]]
+    east = [[120.66, 28.0], [120.68, 28.0], [120.68, 28.02], [120.66, 28.02], [120.66, 28.0]]
+    importing.import_cells(users["admin"], {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": code}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+        for code, ring in (("W", west), ("E", east))]}, code_property="code")
+    inside = make_institution(latitude=28.01, longitude=120.65, category="academic")
+    outside = make_institution(latitude=28.01, longitude=120.67)
+    assert runner.invoke(args=["grid-worker", "grid", "W"]).exit_code == 0
+    grid = users["grid"]
+    scope = institution_scope(grid)
+    assert scope.cells and not scope.all and not scope.departments
+    assert can(grid, "institution.view", inside) and not can(grid, "institution.view", outside)
+    assert can(grid, "visit.create", inside) and not can(grid, "visit.create", outside)
+    client = as_user("grid")
+    listed = client.get("/api/v1/institutions").json
+    assert [i["id"] for i in listed["items"]] == [inside.id]
+    assert client.get(f"/institutions/{inside.id}").status_code == 200
+    assert client.get(f"/institutions/{outside.id}").status_code == 403

@@ -3,44 +3,67 @@ gets the record only where the rules say so, a 403/404 otherwise, and a refused 
 
 A route with an id that is not in RESOURCES fails `test_every_record_route_is_covered`: a new area adds
 its records here."""
+import io
+
 import pytest
 from sqlalchemy import func, select
 
 from registry.core.audit import AuditEntry
 from registry.extensions import db
 
-# Who may read a record of an arts institution (supervised by culture: the `arts` officer).
+# Who may read and who may change a record of an arts institution (supervised by culture: the `arts` officer).
+# `grid2` is the grid worker of its cell; `grid` is a grid worker of no cell.
 READERS = {"admin", "arts", "market"}
 EDITORS = {"admin", "arts"}
-USERS = ["admin", "arts", "edu", "sports", "grid", "market"]
+USERS = ["admin", "arts", "edu", "sports", "grid", "grid2", "market"]
+VISIT_READERS = {"admin", "arts", "market", "grid2"}
 
-# endpoint → (the id arguments it takes, from the records built below; extra arguments)
+# endpoint → (the record whose id it takes, extra URL arguments, who may GET it, who may change through it)
 RESOURCES = {
-    "register.institution": ("institution", {}),
-    "register.edit_institution": ("institution", {}),
-    "register.transition": ("institution", {"to": "suspended"}),
-    "api.get_institution": ("institution", {}),
-    "api.patch_institution": ("institution", {}),
-    "api.institution_history": ("institution", {}),
-    "api.transition_institution": ("institution", {}),
-    "escrow.detail": ("institution", {}),
-    "escrow.account": ("institution", {}),
-    "escrow.change_status": ("institution", {"action": "freeze"}),
-    "escrow.new_charge": ("institution", {}),
-    "escrow.new_statement": ("institution", {}),
-    "api.get_escrow": ("institution", {}),
-    "api.put_escrow": ("institution", {}),
-    "api.escrow_transition": ("institution", {}),
-    "escrow.resolve_statement": ("statement", {}),
-    "escrow.resolve_charge": ("charge", {}),
+    "register.institution": ("institution", {}, READERS | {"grid2"}, set()),
+    "register.edit_institution": ("institution", {}, EDITORS, EDITORS),
+    "register.transition": ("institution", {"to": "suspended"}, EDITORS, EDITORS),
+    "api.get_institution": ("institution", {}, READERS | {"grid2"}, set()),
+    "api.patch_institution": ("institution", {}, set(), EDITORS),
+    "api.institution_history": ("institution", {}, READERS | {"grid2"}, set()),
+    "api.transition_institution": ("institution", {}, set(), EDITORS),
+    "escrow.detail": ("institution", {}, READERS, set()),
+    "escrow.account": ("institution", {}, EDITORS, EDITORS),
+    "escrow.change_status": ("institution", {"action": "freeze"}, EDITORS, EDITORS),
+    "escrow.new_charge": ("institution", {}, EDITORS, EDITORS),
+    "escrow.new_statement": ("institution", {}, EDITORS, EDITORS),
+    "api.get_escrow": ("institution", {}, READERS, set()),
+    "api.put_escrow": ("institution", {}, set(), EDITORS),
+    "api.escrow_transition": ("institution", {}, set(), EDITORS),
+    "escrow.resolve_statement": ("statement", {}, EDITORS, EDITORS),
+    "escrow.resolve_charge": ("charge", {}, EDITORS, EDITORS),
+    "grid.visit_form": ("institution", {}, {"admin", "grid2"}, {"admin", "grid2"}),
+    "grid.confirm": ("institution", {}, set(), {"admin"}),
+    "grid.visit": ("visit", {}, VISIT_READERS, set()),
+    "grid.photo": ("visit", {"photo_id": "photo"}, VISIT_READERS, set()),
+    "api.get_visit": ("visit", {}, VISIT_READERS, set()),
 }
 ADMIN_ONLY = {"accounts.edit_user"}
-ID_ARGUMENTS = {"institution": "institution_id", "statement": "statement_id", "charge": "charge_id"}
+ID_ARGUMENTS = {"institution": "institution_id", "statement": "statement_id", "charge": "charge_id", "visit": "visit_id"}
+# A square around the institution's point (120.6543, 28.0123): its grid cell.
+CELL = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "C1", "name": "五马网格"},
+        "geometry": {"type": "Polygon", "coordinates": [[[120.64, 28.00], [120.67, 28.00], [120.67, 28.02],
+                                                         [120.64, 28.02], [120.64, 28.00]]]}}]}
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), (30, 120, 200)).save(out, format="PNG")
+    return out.getvalue()
 
 
 @pytest.fixture
-def records(users, make_institution):
+def records(users, make_user, make_institution):
     from registry.escrow import services
+    from registry.grid import importing
+    from registry.grid import services as grid
 
     institution = make_institution(name="鹿城区星光舞蹈培训学校", category="arts")
     admin = users["admin"]
@@ -52,12 +75,21 @@ def records(users, make_institution):
     charge = services.record_charge(admin, institution.id, {
         "charged_on": "2026-09-01", "course_start": "2026-09-05", "student_ref": "S1", "amount": "6000", "months": "6",
         "channel": "top_up"})  # breaks the three-month rule
+    importing.import_cells(admin, CELL, code_property="code", name_property="name")
+    worker = make_user("grid2", "grid_worker")
+    grid.add_worker(admin, "C1", "grid2")
     db.session.commit()
-    return {"institution": institution.id, "statement": statement.id, "charge": charge.id}
+    visit = grid.record_visit(worker, {"institution_id": institution.id, "latitude": 28.0124, "longitude": 120.6544,
+                                       "accuracy": 10, "notes": "正常营业"},
+                              photos=[grid.Upload("门口.png", _png())]).visit
+    db.session.commit()
+    return {"institution": institution.id, "statement": statement.id, "charge": charge.id, "visit": visit.id,
+            "photo": visit.photos[0].id}
 
 
 def _url(app, endpoint, records):
-    kind, extra = RESOURCES[endpoint]
+    kind, extra, _, _ = RESOURCES[endpoint]
+    extra = {name: records.get(value, value) for name, value in extra.items()}
     with app.test_request_context():
         from flask import url_for
 
@@ -85,11 +117,11 @@ def test_reading_a_record(app, client, token_for, records, endpoint):
     if "GET" not in _methods(app, endpoint):
         pytest.skip("no GET")
     url = _url(app, endpoint, records)
+    readers = RESOURCES[endpoint][2]
     for username in USERS:
         headers = token_for(username) if url.startswith("/api/") else _session_for(client, username)
         status = client.get(url, headers=headers).status_code
-        allowed = READERS if endpoint in ("register.institution", "escrow.detail") or url.startswith("/api/") else EDITORS
-        if username in allowed:
+        if username in readers:
             assert status == 200, (username, url, status)
         else:
             assert status in (403, 404), (username, url, status)
@@ -108,7 +140,7 @@ def test_changing_a_record_of_another_department(app, client, token_for, records
     url = _url(app, endpoint, records)
     body = {"version": 1, "capacity": 1, "to": "suspended", "reason": "越权", "action": "freeze", "confirm": "y",
             "resolution": "越权处理", "bank": "x", "account_number": "6222021234569999"}
-    for username in sorted(set(USERS) - EDITORS):
+    for username in sorted(set(USERS) - RESOURCES[endpoint][3]):
         before = _audit_count()
         for method in methods:
             if url.startswith("/api/"):
@@ -122,6 +154,6 @@ def test_changing_a_record_of_another_department(app, client, token_for, records
 
 def test_user_pages_are_for_admins_only(client, users):
     url = f"/users/{users['edu'].id}"
-    for username in USERS:
+    for username in users:
         _session_for(client, username)
         assert client.get(url).status_code == (200 if username == "admin" else 403)

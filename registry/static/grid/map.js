@@ -1,0 +1,64 @@
+// The grid map: cells coloured by institutions or overdue visits, institutions as markers by category.
+// Leaflet from the app's own static files; tiles only when a tile URL is configured.
+(function () {
+  "use strict";
+  var element = document.getElementById("map");
+  if (!element || !window.L) { return; }
+  var CATEGORY_COLOURS = {academic: "#b91c1c", tech: "#1d4ed8", arts: "#7e22ce", sports: "#15803d"};
+  var map = L.map(element, {preferCanvas: false});
+  var cellLayer = null;
+  var data = null;
+
+  function colour(value, max) {
+    if (!value) { return "#f1f5f9"; }
+    var share = Math.min(1, value / Math.max(1, max));
+    var steps = ["#fff7d6", "#fde68a", "#fbbf24", "#f59e0b", "#b45309"];
+    return steps[Math.min(steps.length - 1, Math.floor(share * steps.length))];
+  }
+
+  function draw(measure) {
+    if (cellLayer) { map.removeLayer(cellLayer); }
+    var leaves = data.cells.features.filter(function (f) { return f.properties.leaf; });
+    var max = leaves.reduce(function (m, f) { return Math.max(m, f.properties[measure]); }, 0);
+    cellLayer = L.geoJSON(data.cells, {
+      style: function (f) {
+        var leaf = f.properties.leaf;  // cells with cells under them are drawn as outlines
+        return {color: "#334155", weight: leaf ? 1 : 2.5, fillOpacity: leaf ? 0.6 : 0,
+                fillColor: colour(f.properties[measure], max)};
+      },
+      onEachFeature: function (f, layer) {
+        layer.bindTooltip(f.properties.name + " · " + f.properties.institutions + " " + element.dataset.labelInstitutions +
+                          ", " + f.properties.overdue + " " + element.dataset.labelOverdue);
+        layer.on("click", function () { window.location.href = f.properties.url; });
+      }
+    }).addTo(map);
+    cellLayer.bringToBack();
+  }
+
+  function show(payload) {
+    data = payload;
+    if (payload.tile_url) {
+      L.tileLayer(payload.tile_url, {maxZoom: 19}).addTo(map);
+    }
+    draw("institutions");
+    var markers = L.layerGroup(payload.institutions.map(function (i) {
+      var marker = L.circleMarker([i.lat, i.lon], {radius: 5, weight: 1, color: "#fff", fillOpacity: 0.9,
+                                                   fillColor: CATEGORY_COLOURS[i.category] || "#475569"});
+      marker.bindTooltip(i.name);
+      marker.on("click", function () { window.location.href = i.url; });
+      return marker;
+    })).addTo(map);
+    var focus = element.dataset.cell && payload.cells.features.filter(function (f) { return f.id === element.dataset.cell; })[0];
+    var bounds = focus ? L.geoJSON(focus).getBounds() : (payload.cells.features.length ? cellLayer.getBounds() : null);
+    if (bounds && bounds.isValid()) { map.fitBounds(bounds); } else { map.setView([28.0, 120.65], 10); }
+    element.dataset.ready = String(payload.cells.features.length);
+    element.dataset.markers = String(payload.institutions.length);
+    markers.eachLayer(function (m) { m.bringToFront(); });
+  }
+
+  document.querySelectorAll("#map-colour input").forEach(function (input) {
+    input.addEventListener("change", function () { if (data) { draw(input.value); } });
+  });
+  fetch(element.dataset.url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+    .then(function (r) { return r.json(); }).then(show);
+})();

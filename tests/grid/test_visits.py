@@ -1,0 +1,200 @@
+"""Site visits: the check-in and its distance, off-site flags, photos, reports, drafts sent twice, the round."""
+import io
+from datetime import timedelta
+
+import pytest
+from PIL import Image
+
+from registry.core.models import utcnow
+from registry.extensions import db
+from registry.grid.models import Visit, VisitReport
+from registry.grid.signals import visit_reported
+from tests.conftest import field_errors, page
+
+ALL_GOOD = {"operating": True, "permit_displayed": True, "academic_signs": False, "students_in_school_hours": False,
+            "advertising": False, "fire_exits_clear": True}
+
+
+@pytest.fixture
+def beat(grid, make_institution, runner):
+    """The `grid` worker answers for the west district; one institution inside, one in the east."""
+    inside = make_institution(latitude=28.005, longitude=120.65, name="西区艺术培训学校")
+    outside = make_institution(latitude=28.005, longitude=120.67, name="东区体育培训中心", category="sports")
+    assert runner.invoke(args=["grid-worker", "grid", "D1"]).exit_code == 0
+    return inside, outside
+
+
+def photo(fmt="JPEG", *, gps=True) -> bytes:
+    image = Image.new("RGB", (64, 48), (200, 30, 30))
+    out = io.BytesIO()
+    if fmt == "JPEG" and gps:
+        exif = Image.Exif()
+        exif[0x010F] = "PhoneMaker"
+        exif.get_ifd(0x8825).update({1: "N", 2: (28.0, 0.0, 18.0), 3: "E", 4: (120.0, 39.0, 0.0)})
+        image.save(out, format=fmt, exif=exif)
+    else:
+        image.save(out, format=fmt)
+    return out.getvalue()
+
+
+def test_a_visit_on_site_by_api(beat, token_for, client):
+    inside, _ = beat
+    headers = token_for("grid")
+    response = client.post("/api/v1/visits", headers=headers, json={
+        "institution_id": inside.id, "latitude": 28.0051, "longitude": 120.6501, "accuracy": 12,
+        "checklist": ALL_GOOD, "notes": "正常营业", "client_id": "phone-0001-abcdef"})
+    assert response.status_code == 201, response.json
+    visit = response.json
+    assert 10 < visit["distance_m"] < 20 and visit["flagged"] is False and visit["flag_reason"] is None
+    assert visit["cell"] == "D1001" and visit["reported_to"] is None
+    # The same draft again (the first answer was lost): the same visit, nothing new.
+    again = client.post("/api/v1/visits", headers=headers, json={
+        "institution_id": inside.id, "latitude": 28.0051, "longitude": 120.6501, "accuracy": 12,
+        "client_id": "phone-0001-abcdef"})
+    assert again.status_code == 200 and again.json["id"] == visit["id"]
+    assert db.session.query(Visit).count() == 1
+
+
+def test_far_or_imprecise_check_ins_are_saved_and_flagged(beat, token_for, client, as_user):
+    inside, _ = beat
+    headers = token_for("grid")
+    far = client.post("/api/v1/visits", headers=headers, json={
+        "institution_id": inside.id, "latitude": 28.008, "longitude": 120.65, "accuracy": 10})
+    assert far.status_code == 201
+    assert far.json["flagged"] and far.json["flag_reason"] == "distance" and 300 < far.json["distance_m"] < 360
+    vague = client.post("/api/v1/visits", headers=headers, json={
+        "institution_id": inside.id, "latitude": 28.005, "longitude": 120.65, "accuracy": 850})
+    assert vague.json["flagged"] and vague.json["flag_reason"] == "accuracy"
+    typed = client.post("/api/v1/visits", headers=headers, json={
+        "institution_id": inside.id, "latitude": 28.005, "longitude": 120.65, "position_source": "manual"})
+    assert typed.json["flag_reason"] == "manual"
+    # Supervisors see the flagged ones.
+    flagged = client.get("/api/v1/visits?flagged=true", headers=token_for("market")).json
+    assert flagged["total"] == 3
+    listed = page(as_user("arts").get("/grid/visits?flagged=1"))
+    assert len(listed.select("tbody tr")) == 3 and "西区艺术培训学校" in listed.get_text()
+    assert "0 " not in listed.select_one("h1 small").get_text()
+
+
+def test_distance_and_accuracy_limits_are_settings(app, beat, token_for, client):
+    inside, _ = beat
+    app.config["REGISTRY_VISIT_MAX_DISTANCE_M"] = 500
+    response = client.post("/api/v1/visits", headers=token_for("grid"), json={
+        "institution_id": inside.id, "latitude": 28.008, "longitude": 120.65, "accuracy": 10})
+    assert response.json["flagged"] is False
+
+
+def test_a_grid_worker_visits_only_their_cells(beat, token_for, client):
+    _, outside = beat
+    headers = token_for("grid")
+    response = client.post("/api/v1/visits", headers=headers, json={
+        "institution_id": outside.id, "latitude": 28.005, "longitude": 120.67, "accuracy": 5})
+    assert response.status_code == 403
+    officer = client.post("/api/v1/visits", headers=token_for("arts"), json={
+        "institution_id": outside.id, "latitude": 28.005, "longitude": 120.67, "accuracy": 5})
+    assert officer.status_code == 403
+
+
+def test_bad_input_is_named(beat, token_for, client):
+    inside, _ = beat
+    response = client.post("/api/v1/visits", headers=token_for("grid"), json={
+        "institution_id": inside.id, "latitude": 128.0, "longitude": "east", "checklist": {"smoking": True},
+        "visited_at": (utcnow() + timedelta(days=2)).isoformat() + "Z"})
+    assert response.status_code == 422
+    assert set(response.json["error"]["fields"]) == {"latitude", "longitude", "checklist", "visited_at"}
+
+
+def test_a_problem_is_reported_to_the_supervising_department(beat, token_for, client):
+    inside, _ = beat
+    received = []
+
+    def receiver(sender, report):
+        received.append((report.visit_id, report.department_code, list(report.findings)))
+
+    visit_reported.connect(receiver)
+    try:
+        response = client.post("/api/v1/visits", headers=token_for("grid"), json={
+            "institution_id": inside.id, "latitude": 28.005, "longitude": 120.65, "accuracy": 8,
+            "checklist": {**ALL_GOOD, "academic_signs": True, "fire_exits_clear": False}, "notes": "发现学科类教材"})
+    finally:
+        visit_reported.disconnect(receiver)
+    visit = response.json
+    assert visit["reported_to"] == "culture" and visit["findings"] == ["academic_signs", "fire_exits_clear"]
+    assert received == [(visit["id"], "culture", ["academic_signs", "fire_exits_clear"])]
+    report = db.session.query(VisitReport).one()
+    assert report.notes == "发现学科类教材" and report.institution_id == inside.id
+
+
+def test_the_phone_form_with_photos(beat, as_user, tmp_path, app):
+    inside, _ = beat
+    app.config["REGISTRY_UPLOAD_DIR"] = str(tmp_path / "uploads")
+    client = as_user("grid")
+    form = page(client.get(f"/grid/institutions/{inside.id}/visit"))
+    assert form.select_one("#visit-form") and len(form.select(".check-row")) == 6
+    assert form.select_one("script[src$='grid/visit.js']") and not form.select("script:not([src])")
+    data = {"client_id": "form-draft-000001", "position_source": "gps", "latitude": "28.00505", "longitude": "120.65",
+            "accuracy": "9", "visited_at": "", "notes": "张贴招生广告", "checklist-advertising": "yes",
+            "checklist-operating": "yes",
+            "photos": [(io.BytesIO(photo("JPEG")), "shop.jpg"), (io.BytesIO(photo("PNG")), "sign.png"),
+                       (io.BytesIO(photo("WEBP")), "door.webp")]}
+    response = client.post(f"/grid/institutions/{inside.id}/visit", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    visit = db.session.query(Visit).one()
+    assert [p.content_type for p in visit.photos] == ["image/jpeg", "image/png", "image/webp"]
+    assert visit.report is not None and visit.report.findings == ["advertising"]
+    shown = page(client.get(response.headers["Location"]))
+    assert len(shown.select(".photos img")) == 3
+    stored = client.get(shown.select(".photos img")[0]["src"])
+    assert stored.status_code == 200 and stored.mimetype == "image/jpeg"
+    image = Image.open(io.BytesIO(stored.data))
+    assert not image.getexif().get_ifd(0x8825) and 0x010F not in image.getexif()  # location and camera gone
+    # Only those who may see the visit see its photos.
+    assert as_user("tech").get(shown.select(".photos img")[0]["src"]).status_code == 403
+    assert as_user("arts").get(shown.select(".photos img")[0]["src"]).status_code == 200
+
+
+def test_photos_are_checked_by_content(beat, as_user, tmp_path, app):
+    inside, _ = beat
+    app.config["REGISTRY_UPLOAD_DIR"] = str(tmp_path / "uploads")
+    client = as_user("grid")
+    data = {"latitude": "28.005", "longitude": "120.65", "accuracy": "9",
+            "photos": [(io.BytesIO(b"%PDF-1.4 not a photo"), "photo.jpg")]}
+    response = client.post(f"/grid/institutions/{inside.id}/visit", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "photo.jpg" in page(response).get_text()
+    seven = {"latitude": "28.005", "longitude": "120.65", "accuracy": "9",
+             "photos": [(io.BytesIO(photo("PNG")), f"{n}.png") for n in range(7)]}
+    response = client.post(f"/grid/institutions/{inside.id}/visit", data=seven, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert db.session.query(Visit).count() == 0
+
+
+def test_the_round_shows_last_visit_and_overdue(beat, token_for, client, as_user):
+    inside, _ = beat
+    client.post("/api/v1/visits", headers=token_for("grid"), json={
+        "institution_id": inside.id, "latitude": 28.005, "longitude": 120.65, "accuracy": 8,
+        "visited_at": (utcnow() - timedelta(days=3)).isoformat() + "Z"})
+    shown = page(as_user("grid").get("/grid/round"))
+    items = shown.select(".round-item")
+    assert len(items) == 1 and "西区艺术培训学校" in items[0].get_text()
+    assert "overdue" not in items[0]["class"]
+    assert "东区体育培训中心" not in shown.get_text()
+
+
+def test_never_visited_is_overdue(beat, as_user):
+    shown = page(as_user("grid").get("/grid/round?overdue=1"))
+    items = shown.select(".round-item.overdue")
+    assert len(items) == 1 and "从未走访" in items[0].get_text()
+
+
+def test_admin_assigns_grid_workers_on_the_cell_page(grid, as_user, users):
+    client = as_user("admin")
+    response = client.post("/grid/cells/D2", data={"username": "grid", "leader": "y"})
+    assert response.status_code == 302
+    shown = page(client.get("/grid/cells/D2"))
+    assert "grid" in shown.select_one(".panel ul.plain").get_text()
+    assert as_user("grid").get("/grid/cells/D2").status_code == 200
+    assert as_user("grid").get("/grid/cells/D1").status_code == 403
+    removed = as_user("admin").post("/grid/cells/D2/workers/remove", data={"username": "grid"})
+    assert removed.status_code == 302
+    assert as_user("grid").get("/grid/cells/D2").status_code == 403
