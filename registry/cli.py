@@ -35,6 +35,8 @@ def register_commands(app) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(import_group)
     app.cli.add_command(audit_group)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     from registry.escrow.cli import register_escrow_commands
 
     register_escrow_commands(app, import_group)
@@ -145,6 +147,44 @@ def audit_verify_command():
     if not result.ok:
         _fail(f"Audit log broken at entry {result.bad_id}: {result.problem} ({result.checked} entries before it are intact).")
     click.echo(f"Audit log intact: {result.checked} entries.")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path):
+    """Copy the SQLite database to PATH while the app keeps running (PostgreSQL: use pg_dump)."""
+    from registry.core.backup import BackupRefused, backup_sqlite
+    from registry.extensions import db
+
+    try:
+        result = backup_sqlite(db.engine, path)
+    except BackupRefused as refused:
+        _fail(str(refused))
+    click.echo(f"Backed up to {result.path} ({result.size:,} bytes, {result.audit_entries} audit entries).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(path: Path, yes: bool):
+    """Replace the SQLite database's content with the backup at PATH, then verify its audit log."""
+    from registry.core.audit import verify
+    from registry.core.backup import BackupRefused, restore_sqlite
+    from registry.extensions import db
+
+    if not yes:
+        click.confirm(f"Everything in {db.engine.url.database} will be replaced by {path}. Stop the app first. Go on?",
+                      abort=True)
+    try:
+        restore_sqlite(db.engine, path)
+    except BackupRefused as refused:
+        _fail(str(refused))
+    result = verify(db.session)
+    if not result.ok:
+        _fail(f"Restored, but the audit log is broken at entry {result.bad_id}: {result.problem}.")
+    click.echo(f"Restored from {path}; audit log intact: {result.checked} entries.")
 
 
 @cli.command("demo", with_appcontext=False)

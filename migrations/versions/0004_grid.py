@@ -1,7 +1,7 @@
 """grid
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0008
 Create Date: 2026-11-23 03:14:04.772222
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004'
-down_revision = '0003'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

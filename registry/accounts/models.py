@@ -50,3 +50,16 @@ class User(UserMixin, Audited, Timestamped, db.Model):
     @property
     def label(self) -> str:
         return self.display_name or self.username
+
+
+class LoginSession(db.Model):
+    """One login in a browser. The cookie carries only the token; the row says whether the login still
+    stands, so logging out ends it on the server, even for a copy of the cookie."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)

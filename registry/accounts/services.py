@@ -1,14 +1,16 @@
 """Accounts: creating and changing users, logging in with throttling."""
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from registry.accounts.models import Role, User
+from registry.accounts.models import LoginSession, Role, User
 from registry.core import audit, authz
 from registry.core.errors import Invalid, NotFound
 from registry.core.models import utcnow
@@ -131,3 +133,28 @@ def set_locale(user, locale: str) -> None:
         user.locale = locale
         audit.note(db.session, "user.locale")
         db.session.flush()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_login_session(user: User) -> str:
+    """A new login's token, for the session cookie; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(user_id=user.id, token_hash=_token_hash(token), started_at=utcnow()))
+    return token
+
+
+def end_login_session(token: str | None) -> None:
+    if token:
+        db.session.execute(update(LoginSession).where(LoginSession.token_hash == _token_hash(token),
+                                                      LoginSession.ended_at.is_(None)).values(ended_at=utcnow()))
+
+
+def login_session_stands(user_id: int, token: str | None) -> bool:
+    if not token:
+        return False
+    return db.session.scalar(select(LoginSession.id).where(
+        LoginSession.token_hash == _token_hash(token), LoginSession.user_id == user_id,
+        LoginSession.ended_at.is_(None))) is not None

@@ -44,12 +44,14 @@ def login():
             if locale:
                 session["locale"] = locale
             login_user(user)
+            session["login"] = services.start_login_session(user)
             return redirect(safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout():
+    services.end_login_session(session.get("login"))
     logout_user()
     locale = session.get("locale")
     session.clear()

@@ -6,6 +6,7 @@ from flask_babel import get_locale, gettext, refresh
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import InternalServerError
 
 from registry.core import authz
 from registry.core.audit import set_actor
@@ -17,14 +18,20 @@ CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 's
 
 @login.user_loader
 def load_user(session_id: str):
-    """Sessions carry `id:generation`; a bumped generation (new password, deactivation) logs the user out."""
+    """Sessions carry `id:generation` and the login's token; a bumped generation (new password, deactivation)
+    or an ended login (logout) logs the user out."""
+    from flask import session
+
     from registry.accounts.models import User
+    from registry.accounts.services import login_session_stands
 
     user_id, _, generation = session_id.partition(":")
     if not user_id.isdigit():
         return None
     user = db.session.get(User, int(user_id))
     if user is None or str(user.session_generation) != generation or not user.active:
+        return None
+    if not login_session_stands(user.id, session.get("login")):
         return None
     return user
 
@@ -96,8 +103,26 @@ def init_app(app: Flask) -> None:
             return error_response(400, "csrf", gettext("Send the CSRF token in the X-CSRFToken header, or use a bearer token."))
         return render_template("errors/error.html", status=400, message=gettext("The form expired. Please go back and submit it again.")), 400
 
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError):
+        """A lock not granted in time (SQLite's one writer, PostgreSQL's deadlocks and serialisation failures)
+        is retryable: say so, with nothing saved. Anything else is a server error."""
+        db.session.rollback()
+        if _retryable(error):
+            return _busy_response()
+        app.logger.exception("database error", exc_info=error)
+        return _http_error(InternalServerError())
+
     for status in (403, 404, 405, 413, 429, 500):
         app.register_error_handler(status, _http_error)
+
+
+RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
+
+
+def _retryable(error: OperationalError) -> bool:
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    return sqlstate in RETRYABLE_SQLSTATES or "database is locked" in str(error.orig) or "database is busy" in str(error.orig)
 
 
 def _busy_response():

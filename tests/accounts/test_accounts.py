@@ -122,3 +122,12 @@ def test_security_headers(client, users):
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_logout_ends_the_session_on_the_server(client, users):
+    login(client, "edu")
+    stolen = client.get_cookie("session").value  # e.g. copied from a shared computer
+    assert client.get("/institutions").status_code == 200
+    client.post("/logout")
+    client.set_cookie("session", stolen)
+    assert client.get("/institutions").status_code == 302  # back to the login page

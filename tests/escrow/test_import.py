@@ -69,7 +69,7 @@ def test_a_mapping_for_a_bank_that_names_columns_its_own_way(runner, arts_escrow
     assert result.exit_code == 0, result.output
     assert db.session.query(Statement).count() == 1
     typo = runner.invoke(args=["import", "statements", str(path), "--map", "closing=close"])
-    assert typo.exit_code == 1 and "“closing” is not a column" in typo.output
+    assert typo.exit_code == 1 and "“closing”不是本导入的列" in typo.output
     absent = runner.invoke(args=["import", "statements", str(path), "--map", mapping + ",unearned=未消课"])
     assert absent.exit_code == 1 and "“未消课”" in absent.output
 
@@ -86,7 +86,7 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_written(runner, arts_escro
     result = runner.invoke(args=["import", "statements", str(statements_file(tmp_path, rows))])
     assert result.exit_code == 1
     for expected in ("line 3: received", "line 4: account_number", "6222 **** **** 9999", "line 5: period_start",
-                     "line 2", "line 6: credit_code", "No supervised account", "line 7: period_end"):
+                     "已在第2行", "line 6: credit_code", "尚未登记监管账户", "line 7: period_end"):
         assert expected in result.output, expected
     assert db.session.query(Statement).count() == 0
 
@@ -145,7 +145,7 @@ def test_bad_charge_rows(runner, arts_escrow, tmp_path):
             charge_row(code), charge_row(code, student_ref="B", amount="-5", channel="cash")]
     result = runner.invoke(args=["import", "charges", str(write(tmp_path, csv_bytes(CHARGE_COLUMNS, rows)))])
     assert result.exit_code == 1
-    for expected in ("line 3: student_ref", "line 4: credit_code", "line 5: student_ref", "same charge is on line 2",
+    for expected in ("line 3: student_ref", "line 4: credit_code", "line 5: student_ref", "相同的收费记录已在第2行",
                      "line 6: amount", "line 6: channel"):
         assert expected in result.output, expected
     assert db.session.query(Charge).count() == 0 and db.session.query(Escrow).count() == 1
@@ -163,7 +163,7 @@ def test_upload_page_with_a_mapping(as_user, arts_escrow, make_institution):
     response = client.post("/escrow/import/charges", data=form, content_type="multipart/form-data")
     assert response.status_code == 422
     cells = [td.get_text() for td in page(response).select("table tbody tr td")]
-    assert cells[-3:-1] == ["3", "credit_code"] and "another department" in cells[-1]  # the sports institution
+    assert cells[-3:-1] == ["3", "credit_code"] and "由其他部门主管" in cells[-1]  # the sports institution
     assert db.session.query(Charge).count() == 0
 
     form["file"] = (io.BytesIO(text.encode("utf-8-sig")), "charges.csv")
@@ -182,7 +182,7 @@ def test_upload_page_with_a_mapping(as_user, arts_escrow, make_institution):
 def test_not_text_and_empty(runner, arts_escrow, tmp_path):
     assert runner.invoke(args=["import", "charges", str(write(tmp_path, b"\x89PNG\r\n\x1a\n\xff\xfe\xfa" * 10))]).exit_code == 1
     empty = runner.invoke(args=["import", "charges", str(write(tmp_path, b""))])
-    assert empty.exit_code == 1 and "empty" in empty.output
+    assert empty.exit_code == 1 and "文件为空" in empty.output
 
 
 def test_statements_of_a_closed_account_still_find_their_institution(runner, users, arts_escrow, tmp_path):

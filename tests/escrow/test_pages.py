@@ -29,7 +29,7 @@ def test_an_officer_records_the_account(as_user, make_institution):
     institution = make_institution(name="鹿城区星光舞蹈培训学校", category="arts")
     client = as_user("arts")
     panel = page(client.get(f"/institutions/{institution.id}")).select_one("#escrow")
-    assert "No account" in panel.get_text() and "none recorded" in panel.get_text()
+    assert "未开设账户" in panel.get_text() and "未登记" in panel.get_text()
 
     missing = client.post(f"/institutions/{institution.id}/escrow/account", data=account_form(account_number="12AB", reason=""))
     assert missing.status_code == 422
@@ -114,7 +114,7 @@ def test_a_statement_that_does_not_add_up_is_not_silently_accepted(as_user, arts
     statement = db.session.query(Statement).one()
     assert statement.flagged and statement.flags[0]["difference"] == -100000
     detail = client.get(f"/institutions/{arts_escrow.id}/escrow")
-    assert "does not equal" in page(detail).select_one("#statements").get_text()
+    assert "不等于" in page(detail).select_one("#statements").get_text()
 
 
 def test_a_gap_between_periods_is_flagged_and_resolved(as_user, arts_escrow):
@@ -151,19 +151,19 @@ def test_recording_a_charge_that_breaks_the_rules(as_user, arts_escrow):
     response = client.post(url, data={"charged_on": "2026-09-01", "course_start": "2026-09-05", "student_ref": "XY-007",
                                       "amount": "9,800", "months": "6", "channel": "one_off"}, follow_redirects=True)
     text = page(response).get_text()
-    assert "Charged for 6 months at once" in text and "the local cap is ¥5,000.00" in text
+    assert "一次收取6个月费用" in text and "本地上限为¥5,000.00" in text
     assert db.session.query(Escrow).one().status == "violation"
 
     again = client.post(url, data={"charged_on": "2026-09-01", "course_start": "2026-09-05", "student_ref": "XY-007",
                                    "amount": "9800", "months": "6", "channel": "one_off"})
-    assert "already recorded" in " ".join(field_errors(again, "student_ref"))
+    assert "已登记" in " ".join(field_errors(again, "student_ref"))
 
     charge = db.session.query(Charge).one()
     client.post(f"/escrow/charges/{charge.id}/resolve", data={"resolution": "已退还超收部分，改为按季收费"})
     escrow = db.session.query(Escrow).one()
     assert escrow.status == "opened" and escrow.open_violations == 0  # no statement yet
-    history = page(client.get(f"/institutions/{arts_escrow.id}/escrow")).find("h2", string="Status history").find_parent("section")
-    assert "by rule" in history.get_text() and "1 charge(s) break the charging rules." in history.get_text()
+    history = page(client.get(f"/institutions/{arts_escrow.id}/escrow")).find("h2", string="状态变更记录").find_parent("section")
+    assert "按规则" in history.get_text() and "1笔收费违反收费规定。" in history.get_text()
 
 
 def test_freeze_unfreeze_close(as_user, arts_escrow):
@@ -199,7 +199,7 @@ def test_a_stale_form_is_refused(as_user, arts_escrow):
     base = f"/institutions/{arts_escrow.id}/escrow"
     client.post(f"{base}/account", data=account_form(risk_deposit="30000", reason="追加保证金", version="1"))
     response = client.post(f"{base}/freeze", data={"reason": "x", "version": "1"}, follow_redirects=True)
-    assert "Someone else changed this escrow" in page(response).get_text()
+    assert "他人已修改了该资金监管信息" in page(response).get_text()
     assert db.session.query(Escrow).one().status == "opened"
 
 
@@ -222,8 +222,8 @@ def test_alerts_by_department_and_for_market(as_user, make_institution, with_acc
     assert "鹿城区星光舞蹈培训学校" in arts_officer.get_text() and "龙湾区飞鱼游泳培训中心" not in arts_officer.get_text()
     market = page(as_user("market").get("/escrow/alerts"))
     rows = [tr.get_text(" ", strip=True) for tr in market.select("table tbody tr")]
-    assert any("龙湾区飞鱼游泳培训中心" in r and "Charges breaking the rules" in r for r in rows)
-    assert any("鹿城区星光舞蹈培训学校" in r and "Coverage below the minimum" in r for r in rows)
+    assert any("龙湾区飞鱼游泳培训中心" in r and "违规收费" in r for r in rows)
+    assert any("鹿城区星光舞蹈培训学校" in r and "覆盖率低于下限" in r for r in rows)
     amounts = [tr.select_one("td.num strong").get_text() for tr in market.select("table tbody tr")]
     assert amounts == sorted(amounts, key=lambda a: -float(a.strip("¥").replace(",", "")))  # largest first
     assert "6222 **** **** 1111" in market.get_text() and "6222021234561111" not in market.get_text()

@@ -25,7 +25,7 @@ def test_prepaid_fees_without_an_account_until_the_lessons_are_over(runner, make
     escrow = db.session.query(Escrow).one()
     assert escrow.status == "none" and escrow.prepaid_held == 0
     last = db.session.query(EscrowStatusChange).order_by(EscrowStatusChange.id.desc()).first()
-    assert last.by_rule and last.to_status == "none" and last.reason == "No supervised account, and no prepaid fees held."
+    assert last.by_rule and last.to_status == "none" and last.reason == "未开设监管账户，也未持有预收费。"
     entry = db.session.query(AuditEntry).filter_by(entity_type="escrow").order_by(AuditEntry.id.desc()).first()
     assert entry.action == "escrow.rule" and entry.actor == "system" and entry.after_data["status"] == "none"
     assert verify(db.session).ok
@@ -87,7 +87,7 @@ def test_every_status_change_is_in_the_history_with_who_or_which_rule(users, art
     steps = db.session.query(EscrowStatusChange).order_by(EscrowStatusChange.id).all()
     assert [(s.to_status.value, s.by_rule, s.actor_id) for s in steps] == [
         ("opened", False, users["admin"].id), ("violation", True, users["arts"].id)]
-    assert steps[1].reason == "1 charge(s) break the charging rules."
+    assert steps[1].reason == "1笔收费违反收费规定。"
 
 
 def test_chart_scale_and_escaping():

@@ -9,6 +9,14 @@
   var cellLayer = null;
   var data = null;
 
+  // Tooltips get an element holding text, never a string: Leaflet would read a string as HTML, and a name is
+  // whatever the institution registered.
+  function asText(content) {
+    var span = document.createElement("span");
+    span.textContent = content;
+    return span;
+  }
+
   function colour(value, max) {
     if (!value) { return "#f1f5f9"; }
     var share = Math.min(1, value / Math.max(1, max));
@@ -27,8 +35,9 @@
                 fillColor: colour(f.properties[measure], max)};
       },
       onEachFeature: function (f, layer) {
-        layer.bindTooltip(f.properties.name + " · " + f.properties.institutions + " " + element.dataset.labelInstitutions +
-                          ", " + f.properties.overdue + " " + element.dataset.labelOverdue);
+        layer.bindTooltip(asText(f.properties.name + " · " + f.properties.institutions + " " +
+                                 element.dataset.labelInstitutions + ", " + f.properties.overdue + " " +
+                                 element.dataset.labelOverdue));
         layer.on("click", function () { window.location.href = f.properties.url; });
       }
     }).addTo(map);
@@ -44,7 +53,7 @@
     var markers = L.layerGroup(payload.institutions.map(function (i) {
       var marker = L.circleMarker([i.lat, i.lon], {radius: 5, weight: 1, color: "#fff", fillOpacity: 0.9,
                                                    fillColor: CATEGORY_COLOURS[i.category] || "#475569"});
-      marker.bindTooltip(i.name);
+      marker.bindTooltip(asText(i.name));
       marker.on("click", function () { window.location.href = i.url; });
       return marker;
     })).addTo(map);

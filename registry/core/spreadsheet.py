@@ -1,0 +1,34 @@
+"""What every CSV and XLSX the app writes shares: Excel-friendly encoding, and cells that cannot run.
+
+A cell starting with = + - @ (or a tab or carriage return, which Excel skips before reading one of them) is a
+formula to a spreadsheet program: an institution named `=HYPERLINK(...)` would run on the officer's machine.
+Such text is written with a leading apostrophe, which Excel and LibreOffice show as plain text.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_BOM = "\ufeff"  # Excel reads UTF-8 only with it; without, the Chinese shows garbled
+
+
+def safe_cell(value):
+    """Text that a spreadsheet would take as a formula, made plain text; numbers, dates and None unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
+    """A CSV document line by line, BOM first, for a streamed response: memory stays flat however many rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in header])
+    yield CSV_BOM + buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([safe_cell(v) for v in row])
+        yield buffer.getvalue()

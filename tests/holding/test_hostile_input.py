@@ -1,0 +1,93 @@
+"""Generated and hostile input to the register's forms, API and import: always a 4xx with a message (or a
+success), never a 500, never anything stored half-way."""
+import io
+import string
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from registry.core.audit import AuditEntry
+from registry.extensions import db
+from registry.register.models import Institution
+from tests.conftest import institution_data, page
+
+FIELDS = list(institution_data())
+hostile_text = st.one_of(
+    st.text(max_size=300),                                             # any unicode, control characters too
+    st.text(alphabet=string.printable + "\x00\x1b\u202e\ufeff", min_size=1000, max_size=5000),  # over-long
+    st.sampled_from(["<script>alert(1)</script>", "' OR 1=1 --", "%s%s%n", "=cmd|'/c calc'!A1", "../../etc/passwd",
+                     "1e309", "NaN", "-0", "99999999999999999999999999", "１２３", "２０２１－０３－０１"]),
+)
+hostile_value = st.one_of(hostile_text, st.none(), st.booleans(), st.integers(), st.floats(),
+                          st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=2))
+CHECKS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _counts():
+    db.session.rollback()
+    return (db.session.scalar(select(func.count()).select_from(Institution)),
+            db.session.scalar(select(func.count()).select_from(AuditEntry)))
+
+
+@CHECKS
+@given(body=st.dictionaries(st.sampled_from(FIELDS), hostile_value, min_size=1))
+def test_api_create_with_hostile_values(client, token_for, users, body):
+    headers = token_for("arts")
+    before = _counts()
+    response = client.post("/api/v1/institutions", json={**institution_data(), **body}, headers=headers)
+    assert response.status_code in (201, 400, 403, 409, 422), response.get_data(as_text=True)
+    if response.status_code != 201:
+        assert response.json["error"]["message"]
+        assert _counts() == before
+
+
+@CHECKS
+@given(body=st.one_of(st.text(max_size=200), st.binary(max_size=200), st.lists(st.integers(), max_size=3)))
+def test_api_bodies_that_are_not_objects(client, token_for, users, body):
+    headers = token_for("arts")
+    kwargs = {"data": body, "content_type": "application/json"} if isinstance(body, (str, bytes)) else {"json": body}
+    response = client.post("/api/v1/institutions", headers=headers, **kwargs)
+    assert response.status_code in (400, 415, 422) and response.json["error"]["message"]
+
+
+@CHECKS
+@given(form=st.dictionaries(st.sampled_from(FIELDS), hostile_text, min_size=1))
+def test_registration_form_with_hostile_values(client, users, form):
+    client.post("/login", data={"username": "arts", "password": "correct-horse-battery"})
+    before = _counts()
+    data = {**{k: str(v) for k, v in institution_data().items()}, **form}
+    response = client.post("/institutions/new", data=data)
+    assert response.status_code in (302, 403, 409, 422), response.status_code
+    if response.status_code == 422:
+        assert page(response).select(".field-error, .error, [role=alert]")  # the reason is on the page
+        assert _counts() == before
+
+
+@CHECKS
+@given(payload=st.binary(max_size=2000) | st.text(max_size=2000).map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_import_of_hostile_files(runner, tmp_path_factory, payload):
+    path = tmp_path_factory.mktemp("hostile") / "x.csv"
+    path.write_bytes(payload)
+    before = _counts()
+    result = runner.invoke(args=["import", "institutions", str(path)])
+    assert result.exit_code in (0, 1) and isinstance(result.exception, (SystemExit, type(None))), result.output
+    if result.exit_code == 1:
+        assert result.output.strip()
+        assert _counts() == before
+
+
+def test_names_with_markup_are_shown_as_text(as_user, make_institution):
+    institution = make_institution(name="<script>alert('x')</script>培训学校", category="arts")
+    client = as_user("arts")
+    for url in ("/institutions", f"/institutions/{institution.id}"):
+        html = client.get(url).get_data(as_text=True)
+        assert "<script>alert('x')</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_an_oversized_upload_is_refused_with_a_message(as_user, users):
+    client = as_user("admin")
+    big = io.BytesIO(b"name,credit_code\n" + b"x" * (33 * 1024 * 1024))
+    response = client.post("/institutions/import", data={"file": (big, "big.csv")}, content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert page(response).get_text().strip()
