@@ -40,15 +40,23 @@ def _invalid(problems: dict[str, str]) -> Invalid:
 
 # --- scope: what the authorization decision asks of the grid -----------------------------------------------------
 
-def worker_cell_ids(user_id: int | None) -> frozenset[int]:
-    """The cells a grid worker answers for: those assigned to them and every cell under them."""
-    if user_id is None:
-        return frozenset()
-    own = select(Cell.path).join(CellWorker, CellWorker.cell_id == Cell.id).where(CellWorker.user_id == user_id)
-    paths = list(db.session.scalars(own))
+def path_ids(path: str) -> list[int]:
+    """The ids in a cell's path: its ancestors from the top, then itself."""
+    return [int(p) for p in path.strip("/").split("/") if p]
+
+
+def _cells_of_worker(user_id: int, *conditions) -> frozenset[int]:
+    """The cells linked to a worker (matching `conditions`) and every cell under them."""
+    paths = list(db.session.scalars(select(Cell.path).join(CellWorker, CellWorker.cell_id == Cell.id)
+                                    .where(CellWorker.user_id == user_id, *conditions)))
     if not paths:
         return frozenset()
     return frozenset(db.session.scalars(select(Cell.id).where(or_(*[Cell.path.startswith(p) for p in paths]))))
+
+
+def worker_cell_ids(user_id: int | None) -> frozenset[int]:
+    """The cells a grid worker answers for: those assigned to them and every cell under them."""
+    return frozenset() if user_id is None else _cells_of_worker(user_id)
 
 
 def cell_id_of(institution_id: int | None) -> int | None:
@@ -62,7 +70,7 @@ def leads(user_id: int | None, cell_id: int | None) -> bool:
     if user_id is None or cell_id is None:
         return False
     path = db.session.scalar(select(Cell.path).where(Cell.id == cell_id)) or ""
-    ancestors = [int(p) for p in path.strip("/").split("/") if p]
+    ancestors = path_ids(path)
     return bool(ancestors) and db.session.scalar(select(func.count()).select_from(CellWorker).where(
         CellWorker.user_id == user_id, CellWorker.leader.is_(True), CellWorker.cell_id.in_(ancestors))) > 0
 
@@ -103,7 +111,7 @@ def get_cell(user, code: str) -> Cell:
         raise NotFound(gettext("There is no cell with code %(code)s.", code=code))
     own = _own_cells(user)
     if own is not None and cell.id not in own:
-        authz.require(None, "grid.view")
+        raise Forbidden(gettext("This cell is not one of yours."))
     return cell
 
 
@@ -111,7 +119,7 @@ def cell_path(cell: Cell | None) -> list[Cell]:
     """The cell's ancestors from the top, then the cell."""
     if cell is None:
         return []
-    ids = [int(p) for p in cell.path.strip("/").split("/") if p]
+    ids = path_ids(cell.path)
     found = {c.id: c for c in db.session.scalars(select(Cell).where(Cell.id.in_(ids)))}
     return [found[i] for i in ids if i in found]
 
@@ -230,11 +238,7 @@ def border_cases(user, *, page: int = 1, per_page: int = 50) -> Page:
 
 
 def _led_cells(user_id: int) -> frozenset[int]:
-    paths = list(db.session.scalars(select(Cell.path).join(CellWorker, CellWorker.cell_id == Cell.id)
-                                    .where(CellWorker.user_id == user_id, CellWorker.leader.is_(True))))
-    if not paths:
-        return frozenset()
-    return frozenset(db.session.scalars(select(Cell.id).where(or_(*[Cell.path.startswith(p) for p in paths]))))
+    return _cells_of_worker(user_id, CellWorker.leader.is_(True))
 
 
 def candidate_cells(institution: Institution) -> list[Cell]:
@@ -250,7 +254,7 @@ def candidate_cells(institution: Institution) -> list[Cell]:
     ids = [int(index.ids[h]) for h in hits]
     found = {c.id: c for c in db.session.scalars(select(Cell).where(Cell.id.in_(ids)))}
     # The finest: leave out a cell when a cell under it is within reach too.
-    above = {int(p) for c in found.values() for p in c.path.strip("/").split("/")[:-1] if p}
+    above = {i for c in found.values() for i in path_ids(c.path)[:-1]}
     current = cell_id_of(institution.id)
     choices = [c for c in found.values() if c.id not in above or c.id == current]
     return sorted(choices, key=lambda c: (c.id != current, c.code))
@@ -574,7 +578,7 @@ def map_layers(user) -> MapLayers:
     rows = db.session.execute(select(Institution, CellAssignment.cell_id)
                               .outerjoin(CellAssignment, CellAssignment.institution_id == Institution.id)
                               .where(*conditions).order_by(Institution.id)).all()
-    paths = {c.id: [int(p) for p in c.path.strip("/").split("/") if p] for c in db.session.scalars(select(Cell))}
+    paths = {c.id: path_ids(c.path) for c in db.session.scalars(select(Cell))}
     last = last_visits([i.id for i, _ in rows])
     every, today = current_app.config.get("REGISTRY_VISIT_EVERY_MONTHS", 1), local_today()
     counts: dict[int, int] = {}
