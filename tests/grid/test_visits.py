@@ -234,3 +234,10 @@ def test_the_map_shows_a_grid_worker_their_cells(beat, as_user):
     assert len(everything["cells"]["features"]) == 4 and len(everything["institutions"]) == 2
     counts = {f["id"]: f["properties"]["institutions"] for f in everything["cells"]["features"]}
     assert counts == {"D1": 1, "D1001": 1, "D1002": 0, "D2": 1}
+
+
+def test_supervisors_see_overdue_visits_of_their_department(beat, as_user):
+    shown = page(as_user("arts").get("/grid/round?overdue=1"))
+    assert shown.select_one("h1").get_text().startswith("走访到期情况")
+    assert [a.get_text() for a in shown.select(".round-item .round-name")] == ["西区艺术培训学校"]
+    assert page(as_user("sports").get("/grid/round?overdue=1")).select(".round-item .round-name")[0].get_text() == "东区体育培训中心"
