@@ -33,7 +33,7 @@ def upgrade():
     sa.Column('area_m2', sa.Float(), nullable=False),
     sa.Column('geometry_hash', sa.String(length=64), nullable=False),
     sa.Column('source', sa.String(length=200), nullable=False),
-    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('revision', sa.BigInteger(), nullable=False),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.ForeignKeyConstraint(['parent_id'], ['grid_cells.id'], name=op.f('fk_grid_cells_parent_id_grid_cells')),
@@ -43,6 +43,7 @@ def upgrade():
     with op.batch_alter_table('grid_cells', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_grid_cells_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_grid_cells_path'), ['path'], unique=False)
+        batch_op.create_index(batch_op.f('ix_grid_cells_revision'), ['revision'], unique=False)
 
     op.create_table('grid_cell_workers',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -74,7 +75,8 @@ def upgrade():
     )
     with op.batch_alter_table('grid_assignments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_grid_assignments_cell_id'), ['cell_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_grid_assignments_near_border'), ['near_border'], unique=False)
+        batch_op.create_index('ix_grid_assignments_near_border', ['cell_id'], unique=False,
+                              sqlite_where=sa.text('near_border'), postgresql_where=sa.text('near_border'))
 
     op.create_table('grid_visits',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -161,7 +163,8 @@ def downgrade():
 
     op.drop_table('grid_visits')
     with op.batch_alter_table('grid_assignments', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_grid_assignments_near_border'))
+        batch_op.drop_index('ix_grid_assignments_near_border', sqlite_where=sa.text('near_border'),
+                            postgresql_where=sa.text('near_border'))
         batch_op.drop_index(batch_op.f('ix_grid_assignments_cell_id'))
 
     op.drop_table('grid_assignments')
@@ -171,6 +174,7 @@ def downgrade():
 
     op.drop_table('grid_cell_workers')
     with op.batch_alter_table('grid_cells', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_grid_cells_revision'))
         batch_op.drop_index(batch_op.f('ix_grid_cells_path'))
         batch_op.drop_index(batch_op.f('ix_grid_cells_parent_id'))
 

@@ -7,7 +7,7 @@
   path that writes institutions (form, API, import) can forget it.
 - A grid leader's confirmation of a border case holds while the institution stays where it was confirmed.
 
-The cells' index is cached per process and rebuilt when the cells change (their count and highest revision).
+The cells' index is cached per process and rebuilt when the cells change (their highest revision and id).
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from registry.grid.geo import CellIndex
-from registry.grid.models import Cell, CellAssignment
+from registry.grid.models import Cell
 
 DEFAULT_BORDER_M = 30.0
 _cache: dict = {}
@@ -33,11 +33,15 @@ def _border_setting() -> float:
     return DEFAULT_BORDER_M
 
 
-def current_index(connection) -> CellIndex:
+def _index_key(connection) -> tuple:
+    return tuple(connection.execute(select(func.coalesce(func.max(Cell.revision), 0),
+                                           func.coalesce(func.max(Cell.id), 0))).one())
+
+
+def current_index(connection, *, key: tuple | None = None) -> CellIndex:
     """The cells' index, from the cache unless the cells changed since it was built."""
-    key = tuple(connection.execute(select(func.count(Cell.id), func.coalesce(func.max(Cell.revision), 0))).one())
-    cache_key = str(connection.engine.url)
-    cached = _cache.get(cache_key)
+    key = key or _index_key(connection)
+    cached = _cache.get(str(connection.engine.url))
     if cached is not None and cached[0] == key:
         return cached[1]
     import shapely
@@ -46,7 +50,7 @@ def current_index(connection) -> CellIndex:
     index = CellIndex([r.id for r in rows], [r.code for r in rows], [r.level for r in rows],
                       shapely.from_wkb([r.geometry for r in rows]) if rows else [])
     with _cache_lock:
-        _cache[cache_key] = (key, index)
+        _cache[str(connection.engine.url)] = (key, index)
     return index
 
 
@@ -56,17 +60,25 @@ class Located:
     border_m: np.ndarray  # NaN where not near a border
 
 
-def locate(connection, lon, lat) -> Located:
-    index = current_index(connection)
-    found = index.locate(lon, lat)
+def locate(connection, lon, lat, *, index: CellIndex | None = None) -> Located:
+    import shapely
+
+    index = index or current_index(connection)
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    points = shapely.points(lon, lat)
+    found = index.locate(lon, lat, points)
     cell_ids = np.where(found >= 0, index.ids[np.maximum(found, 0)] if len(index) else 0, 0)
-    return Located(cell_ids, index.border_distances(lon, lat, found, _border_setting()))
+    return Located(cell_ids, index.border_distances(lon, lat, found, _border_setting(), points))
 
 
 def _rows(institution_ids, located: Located) -> list[tuple]:
-    border = located.border_m
-    return [(int(i), int(c) or None, None if np.isnan(b) else round(float(b), 1), not np.isnan(b))
-            for i, c, b in zip(institution_ids, located.cell_ids.tolist(), border.tolist())]
+    """(institution_id, cell_id or None, border_m or None, near_border) rows, built column by column."""
+    cells = located.cell_ids.astype(object)
+    cells[located.cell_ids == 0] = None
+    near = ~np.isnan(located.border_m)
+    border = np.round(located.border_m, 1).astype(object)
+    border[~near] = None
+    return list(zip(np.asarray(institution_ids).tolist(), cells.tolist(), border.tolist(), near.tolist()))
 
 
 # --- writing ------------------------------------------------------------------------------------------------
@@ -119,31 +131,40 @@ class AssignResult:
     kept_confirmed: int
 
 
-def assign_all(connection, *, method: str = "batched") -> AssignResult:
-    """Re-compute the cell of every institution and write the rows that change."""
-    from registry.register.models import Institution
+def _column(rows, position: int, dtype, missing) -> np.ndarray:
+    return np.fromiter((missing if r[position] is None else r[position] for r in rows), dtype=dtype, count=len(rows))
 
-    data = connection.execute(select(Institution.id, Institution.longitude, Institution.latitude)
-                              .order_by(Institution.id)).all()
-    ids = np.fromiter((r[0] for r in data), dtype=np.int64, count=len(data))
-    lon = np.fromiter((r[1] for r in data), dtype=float, count=len(data))
-    lat = np.fromiter((r[2] for r in data), dtype=float, count=len(data))
+
+def assign_all(connection, *, method: str = "batched") -> AssignResult:
+    """Re-compute the cell of every institution and write the rows that change (compared column by column)."""
+    cursor = connection.connection.cursor()
+    cursor.execute("SELECT id, longitude, latitude FROM institutions ORDER BY id")
+    data = cursor.fetchall()
+    ids, lon, lat = (_column(data, i, t, 0) for i, t in ((0, np.int64), (1, float), (2, float)))
     located = locate(connection, lon, lat)
-    current = {r[0]: r[1:] for r in connection.execute(select(
-        CellAssignment.institution_id, CellAssignment.cell_id, CellAssignment.border_m, CellAssignment.near_border,
-        CellAssignment.confirmed_by_id, CellAssignment.confirmed_lon, CellAssignment.confirmed_lat))}
-    changed, kept = [], 0
-    for row, x, y in zip(_rows(ids.tolist(), located), lon.tolist(), lat.tolist()):
-        before = current.get(row[0])
-        if before is not None and before[3] is not None and before[0] is not None and (before[4], before[5]) == (x, y):
-            kept += 1  # confirmed by a grid leader, and the institution has not moved since
-            continue
-        if before is None or tuple(before[:3]) != row[1:]:
-            changed.append(row)
-    write(connection, changed, method=method)
+
+    cursor.execute("SELECT institution_id, cell_id, border_m, confirmed_by_id, confirmed_lon, confirmed_lat "
+                   "FROM grid_assignments ORDER BY institution_id")
+    stored = cursor.fetchall()
+    at = np.searchsorted(ids, _column(stored, 0, np.int64, 0))
+    present = np.zeros(len(ids), dtype=bool)
+    present[at] = True
+    cell, border = np.zeros(len(ids), dtype=np.int64), np.full(len(ids), np.nan)
+    cell[at], border[at] = _column(stored, 1, np.int64, 0), _column(stored, 2, float, np.nan)
+    confirmed = np.zeros(len(ids), dtype=bool)
+    confirmed[at] = _column(stored, 3, np.int64, 0) > 0
+    where_confirmed = np.full((len(ids), 2), np.nan)
+    where_confirmed[at, 0], where_confirmed[at, 1] = _column(stored, 4, float, np.nan), _column(stored, 5, float, np.nan)
+    # A grid leader's confirmation holds while the institution has not moved since.
+    kept = confirmed & (cell > 0) & (where_confirmed[:, 0] == lon) & (where_confirmed[:, 1] == lat)
+    new_border = np.round(located.border_m, 1)
+    same_border = (border == new_border) | (np.isnan(border) & np.isnan(new_border))
+    changed = ~kept & (~present | (cell != located.cell_ids) | ~same_border)
+    rows = _rows(ids[changed], Located(located.cell_ids[changed], located.border_m[changed]))
+    write(connection, rows, method=method)
     assigned = int(np.count_nonzero(located.cell_ids))
     return AssignResult(len(ids), assigned, len(ids) - assigned, int(np.count_nonzero(~np.isnan(located.border_m))),
-                        len(changed), kept)
+                        len(rows), int(np.count_nonzero(kept)))
 
 
 # --- one institution, as it is saved ----------------------------------------------------------------------------
@@ -158,9 +179,35 @@ def _assign_saved_institutions(session: Session, flush_context) -> None:
             moved.append(obj)
     if not moved:
         return
-    connection = session.connection()
-    located = locate(connection, [o.longitude for o in moved], [o.latitude for o in moved])
-    write(connection, _rows([o.id for o in moved], located))
+    assign_institutions(session.connection(), [o.id for o in moved], [o.longitude for o in moved],
+                        [o.latitude for o in moved])
+
+
+GUARDED = ("INSERT INTO grid_assignments (institution_id, cell_id, border_m, near_border) SELECT * FROM ({values}) AS v "
+           "WHERE (SELECT COALESCE(MAX(revision), 0) FROM grid_cells) = {p} AND (SELECT COALESCE(MAX(id), 0) FROM grid_cells) = {p} "
+           "ON CONFLICT (institution_id) DO UPDATE SET cell_id = excluded.cell_id, border_m = excluded.border_m, "
+           "near_border = excluded.near_border, confirmed_by_id = NULL, confirmed_at = NULL, confirmed_lat = NULL, "
+           "confirmed_lon = NULL")
+
+
+def assign_institutions(connection, ids, lon, lat) -> None:
+    """Assign a few institutions as they are saved, in one round trip: located with the cached index, written on
+    condition that the cells are still those the index was built from (else rebuilt, and written again)."""
+    cached = _cache.get(str(connection.engine.url))
+    if cached is None:
+        current_index(connection)
+        cached = _cache[str(connection.engine.url)]
+    key, index = cached
+    rows = _rows(ids, locate(connection, lon, lat, index=index))
+    p = "%s" if connection.dialect.name == "postgresql" else "?"
+    value = f"(CAST({p} AS INTEGER), CAST({p} AS INTEGER), CAST({p} AS DOUBLE PRECISION), CAST({p} AS BOOLEAN))"
+    for start in range(0, len(rows), 500):
+        chunk = rows[start:start + 500]
+        statement = GUARDED.format(values="VALUES " + ", ".join([value] * len(chunk)), p=p)
+        written = connection.exec_driver_sql(statement, tuple(v for row in chunk for v in row) + tuple(key)).rowcount
+        if written != len(chunk):  # the cells changed since the index was built
+            write(connection, _rows(ids, locate(connection, lon, lat)))
+            return
 
 
 def _changed(obj, name: str) -> bool:

@@ -74,7 +74,7 @@ def _visits() -> None:
         checklist = {key: not answer for key, _, answer in rules.CHECKLIST}
         if n == 2:
             checklist["advertising"] = True
-        offset = 0.0036 if n == 1 else 0.0002
+        offset = 0.0036 if n == 1 else 0.00005 * (1 + n % 6)
         services.record_visit(worker, {
             "institution_id": institution_id, "latitude": institution.latitude + offset,
             "longitude": institution.longitude, "accuracy": 8 + n % 15,

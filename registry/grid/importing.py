@@ -9,6 +9,7 @@ importing a file again updates its cells. Every institution is then re-assigned.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 
 import shapely
@@ -104,7 +105,7 @@ def import_cells(user, data: bytes | str | dict, *, code_property: str = "adcode
         raise Invalid(gettext("A cell cannot be its own parent."), {"parent": [gettext("A cell cannot be its own parent.")]})
 
     audit.note(db.session, "cell.import", source or None)
-    revision = (db.session.scalar(select(func.max(Cell.revision))) or 0) + 1
+    revision = max((db.session.scalar(select(func.max(Cell.revision))) or 0) + 1, time.time_ns() // 1000)
     existing = {c.code: c for c in db.session.scalars(select(Cell).where(Cell.code.in_(codes)))} if codes else {}
     for feature in read.features:
         wkb, digest = geo.wkb_of(feature.geometry)

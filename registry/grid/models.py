@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.core.audit import Audited
@@ -38,8 +39,10 @@ class Cell(Audited, Timestamped, db.Model):
     area_m2: Mapped[float] = mapped_column(Float)
     geometry_hash: Mapped[str] = mapped_column(String(64), default="")  # sha256 of the WKB: "changed?" at a glance
     source: Mapped[str] = mapped_column(String(200), default="")
-    # Bumped from a global counter on every change, so a process knows its cached index is out of date.
-    revision: Mapped[int] = mapped_column(Integer, default=1)
+    # Set on every change to a new highest value (at least the time in microseconds, so a database restored or
+    # rebuilt never repeats one), so a process knows its cached index is out of date: cells are never deleted, and
+    # the highest revision and id, two index lookups, tell whether anything changed.
+    revision: Mapped[int] = mapped_column(BigInteger, default=1, index=True)
 
     parent = relationship("Cell", remote_side=[id])
 
@@ -53,7 +56,7 @@ class CellAssignment(db.Model):
     cell_id: Mapped[int | None] = mapped_column(ForeignKey("grid_cells.id", ondelete="SET NULL"), index=True)
     # Metres to the nearest cell border when closer than the setting, else null.
     border_m: Mapped[float | None] = mapped_column(Float)
-    near_border: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    near_border: Mapped[bool] = mapped_column(Boolean, default=False)
     # A grid leader's confirmation holds while the institution stays where it was when confirmed.
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -62,6 +65,10 @@ class CellAssignment(db.Model):
 
     cell = relationship(Cell)
     confirmed_by = relationship("User")
+
+    # Only the few near a border are looked up by it: a partial index, which a bulk write barely pays for.
+    __table_args__ = (Index("ix_grid_assignments_near_border", "cell_id", sqlite_where=text("near_border"),
+                            postgresql_where=text("near_border")),)
 
 
 class CellWorker(Audited, db.Model):
@@ -142,3 +149,4 @@ class VisitReport(Audited, db.Model):
 
     visit = relationship(Visit, back_populates="report")
     institution = relationship("Institution")
+    department = relationship("Department")

@@ -9,11 +9,11 @@ from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy import func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from registry.core import audit, authz
-from registry.core.errors import Invalid, NotFound
+from registry.core.errors import Forbidden, Invalid, NotFound
 from registry.core.models import LOCAL_TIMEZONE, local_today, utcnow
 from registry.extensions import db
 from registry.grid import assignment, geo, rules, storage
@@ -40,15 +40,23 @@ def _invalid(problems: dict[str, str]) -> Invalid:
 
 # --- scope: what the authorization decision asks of the grid -----------------------------------------------------
 
-def worker_cell_ids(user_id: int | None) -> frozenset[int]:
-    """The cells a grid worker answers for: those assigned to them and every cell under them."""
-    if user_id is None:
-        return frozenset()
-    own = select(Cell.path).join(CellWorker, CellWorker.cell_id == Cell.id).where(CellWorker.user_id == user_id)
-    paths = list(db.session.scalars(own))
+def path_ids(path: str) -> list[int]:
+    """The ids in a cell's path: its ancestors from the top, then itself."""
+    return [int(p) for p in path.strip("/").split("/") if p]
+
+
+def _cells_of_worker(user_id: int, *conditions) -> frozenset[int]:
+    """The cells linked to a worker (matching `conditions`) and every cell under them."""
+    paths = list(db.session.scalars(select(Cell.path).join(CellWorker, CellWorker.cell_id == Cell.id)
+                                    .where(CellWorker.user_id == user_id, *conditions)))
     if not paths:
         return frozenset()
     return frozenset(db.session.scalars(select(Cell.id).where(or_(*[Cell.path.startswith(p) for p in paths]))))
+
+
+def worker_cell_ids(user_id: int | None) -> frozenset[int]:
+    """The cells a grid worker answers for: those assigned to them and every cell under them."""
+    return frozenset() if user_id is None else _cells_of_worker(user_id)
 
 
 def cell_id_of(institution_id: int | None) -> int | None:
@@ -62,7 +70,7 @@ def leads(user_id: int | None, cell_id: int | None) -> bool:
     if user_id is None or cell_id is None:
         return False
     path = db.session.scalar(select(Cell.path).where(Cell.id == cell_id)) or ""
-    ancestors = [int(p) for p in path.strip("/").split("/") if p]
+    ancestors = path_ids(path)
     return bool(ancestors) and db.session.scalar(select(func.count()).select_from(CellWorker).where(
         CellWorker.user_id == user_id, CellWorker.leader.is_(True), CellWorker.cell_id.in_(ancestors))) > 0
 
@@ -103,7 +111,7 @@ def get_cell(user, code: str) -> Cell:
         raise NotFound(gettext("There is no cell with code %(code)s.", code=code))
     own = _own_cells(user)
     if own is not None and cell.id not in own:
-        authz.require(None, "grid.view")
+        raise Forbidden(gettext("This cell is not one of yours."))
     return cell
 
 
@@ -111,7 +119,7 @@ def cell_path(cell: Cell | None) -> list[Cell]:
     """The cell's ancestors from the top, then the cell."""
     if cell is None:
         return []
-    ids = [int(p) for p in cell.path.strip("/").split("/") if p]
+    ids = path_ids(cell.path)
     found = {c.id: c for c in db.session.scalars(select(Cell).where(Cell.id.in_(ids)))}
     return [found[i] for i in ids if i in found]
 
@@ -217,7 +225,7 @@ class BorderCase:
 def border_cases(user, *, page: int = 1, per_page: int = 50) -> Page:
     """Institutions close to a cell border awaiting a grid leader's confirmation, in the cells the user leads."""
     authz.require(user, "grid.view")
-    conditions = [CellAssignment.near_border.is_(True), CellAssignment.confirmed_by_id.is_(None)]
+    conditions = [CellAssignment.near_border, CellAssignment.confirmed_by_id.is_(None)]
     if user.role != authz.ADMIN:
         led = _led_cells(user.id)
         conditions.append(CellAssignment.cell_id.in_(led) if led else literal(False))
@@ -230,11 +238,7 @@ def border_cases(user, *, page: int = 1, per_page: int = 50) -> Page:
 
 
 def _led_cells(user_id: int) -> frozenset[int]:
-    paths = list(db.session.scalars(select(Cell.path).join(CellWorker, CellWorker.cell_id == Cell.id)
-                                    .where(CellWorker.user_id == user_id, CellWorker.leader.is_(True))))
-    if not paths:
-        return frozenset()
-    return frozenset(db.session.scalars(select(Cell.id).where(or_(*[Cell.path.startswith(p) for p in paths]))))
+    return _cells_of_worker(user_id, CellWorker.leader.is_(True))
 
 
 def candidate_cells(institution: Institution) -> list[Cell]:
@@ -250,7 +254,7 @@ def candidate_cells(institution: Institution) -> list[Cell]:
     ids = [int(index.ids[h]) for h in hits]
     found = {c.id: c for c in db.session.scalars(select(Cell).where(Cell.id.in_(ids)))}
     # The finest: leave out a cell when a cell under it is within reach too.
-    above = {int(p) for c in found.values() for p in c.path.strip("/").split("/")[:-1] if p}
+    above = {i for c in found.values() for i in path_ids(c.path)[:-1]}
     current = cell_id_of(institution.id)
     choices = [c for c in found.values() if c.id not in above or c.id == current]
     return sorted(choices, key=lambda c: (c.id != current, c.code))
@@ -506,7 +510,6 @@ class VisitFilters:
     institution_id: int | None = None
     cell: str = ""
     flagged: bool | None = None
-    worker_id: int | None = None
 
 
 def list_visits(user, *, filters: VisitFilters, page: int = 1, per_page: int = 50) -> Page:
@@ -523,8 +526,6 @@ def list_visits(user, *, filters: VisitFilters, page: int = 1, per_page: int = 5
         conditions.append(Visit.cell_id.in_(select(Cell.id).where(Cell.path.startswith(cell.path))))
     if filters.flagged is not None:
         conditions.append(Visit.flagged.is_(filters.flagged))
-    if filters.worker_id is not None:
-        conditions.append(Visit.worker_id == filters.worker_id)
     total = db.session.scalar(select(func.count()).select_from(Visit).where(*conditions))
     items = db.session.scalars(select(Visit).where(*conditions).order_by(Visit.visited_at.desc(), Visit.id.desc())
                                .limit(per_page).offset((page - 1) * per_page)).all()
@@ -577,7 +578,7 @@ def map_layers(user) -> MapLayers:
     rows = db.session.execute(select(Institution, CellAssignment.cell_id)
                               .outerjoin(CellAssignment, CellAssignment.institution_id == Institution.id)
                               .where(*conditions).order_by(Institution.id)).all()
-    paths = {c.id: [int(p) for p in c.path.strip("/").split("/") if p] for c in db.session.scalars(select(Cell))}
+    paths = {c.id: path_ids(c.path) for c in db.session.scalars(select(Cell))}
     last = last_visits([i.id for i, _ in rows])
     every, today = current_app.config.get("REGISTRY_VISIT_EVERY_MONTHS", 1), local_today()
     counts: dict[int, int] = {}

@@ -6,7 +6,7 @@ import json
 
 import shapely
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 
 from registry.core import authz
@@ -189,6 +189,9 @@ def round_page():
 @bp.route("/institutions/<int:institution_id>/visit", methods=["GET", "POST"])
 @login_required
 def visit_form(institution_id: int):
+    # Room for six full-size photos, above the app's usual limit on a request.
+    request.max_content_length = max(current_app.config.get("MAX_CONTENT_LENGTH") or 0,
+                                     services.MAX_PHOTOS * services.MAX_PHOTO_BYTES + 1024 * 1024)
     institution = register.get_institution(current_user, institution_id)
     authz.require(current_user, "visit.create", institution)
     form = VisitForm()
@@ -210,7 +213,9 @@ def visit_form(institution_id: int):
             else:
                 flash(gettext("Visit saved."), "success")
             if visit.report is not None:
-                flash(gettext("Reported to %(department)s.", department=visit.report.department_code), "info")
+                department = visit.report.department
+                flash(gettext("Reported to %(department)s.",
+                              department=department.name_en if str(get_locale()) == "en" else department.name_zh), "info")
             return redirect(url_for("grid.visit", visit_id=visit.id))
     return render_template("grid/visit_form.html", form=form, institution=institution, answers=answers,
                            max_photos=services.MAX_PHOTOS), 422 if form.errors or form.form_errors else 200

@@ -1,9 +1,7 @@
 """Entering the grid: each institution in the finest cell holding it, kept up to date."""
-import pytest
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.grid import services
 from registry.grid.models import Cell, CellAssignment
 from tests.conftest import page
 from tests.grid.conftest import collection
@@ -126,3 +124,16 @@ def test_index_follows_cell_changes(grid, make_institution):
     second = make_institution(latitude=28.005, longitude=120.67)
     assert cell_of(second) == "D2009"
     assert db.session.scalar(select(Cell.level).where(Cell.code == "D2009")) == 1
+
+
+def test_a_process_with_an_old_index_notices_new_cells(grid, make_institution):
+    """Another process imported cells: this one's cached index is stale, and the save's guarded write sees it."""
+    from registry.grid import assignment
+
+    make_institution(latitude=28.005, longitude=120.67)
+    stale = dict(assignment._cache)
+    grid(collection(("D2009", "东区新网格", [[120.66, 28.0], [120.68, 28.0], [120.68, 28.02], [120.66, 28.02], [120.66, 28.0]])),
+         parent="D2")
+    assignment._cache.update(stale)  # as if the import had run elsewhere
+    institution = make_institution(latitude=28.005, longitude=120.67)
+    assert cell_of(institution) == "D2009"

@@ -9,7 +9,7 @@ from registry.core.models import utcnow
 from registry.extensions import db
 from registry.grid.models import Visit, VisitReport
 from registry.grid.signals import visit_reported
-from tests.conftest import field_errors, page
+from tests.conftest import page
 
 ALL_GOOD = {"operating": True, "permit_displayed": True, "academic_signs": False, "students_in_school_hours": False,
             "advertising": False, "fire_exits_clear": True}
@@ -143,6 +143,7 @@ def test_the_phone_form_with_photos(beat, as_user, tmp_path, app):
     assert [p.content_type for p in visit.photos] == ["image/jpeg", "image/png", "image/webp"]
     assert visit.report is not None and visit.report.findings == ["advertising"]
     shown = page(client.get(response.headers["Location"]))
+    assert "文化广电旅游局" in shown.select_one(".alert-info").get_text()  # reported to the supervising department
     assert len(shown.select(".photos img")) == 3
     stored = client.get(shown.select(".photos img")[0]["src"])
     assert stored.status_code == 200 and stored.mimetype == "image/jpeg"
@@ -198,3 +199,45 @@ def test_admin_assigns_grid_workers_on_the_cell_page(grid, as_user, users):
     removed = as_user("admin").post("/grid/cells/D2/workers/remove", data={"username": "grid"})
     assert removed.status_code == 302
     assert as_user("grid").get("/grid/cells/D2").status_code == 403
+
+
+def test_six_photos_fit_above_the_apps_usual_request_limit(app, beat, as_user, tmp_path):
+    inside, _ = beat
+    app.config["REGISTRY_UPLOAD_DIR"] = str(tmp_path / "uploads")
+    app.config["MAX_CONTENT_LENGTH"] = 1024  # far below one photo: the visit form makes room for its photos
+    data = {"latitude": "28.005", "longitude": "120.65", "accuracy": "9",
+            "photos": [(io.BytesIO(photo("PNG")), f"{n}.png") for n in range(6)]}
+    response = as_user("grid").post(f"/grid/institutions/{inside.id}/visit", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert len(db.session.query(Visit).one().photos) == 6
+
+
+def test_visits_api_filters(beat, token_for, client):
+    inside, _ = beat
+    headers = token_for("grid")
+    for latitude in (28.005, 28.009):
+        client.post("/api/v1/visits", headers=headers, json={
+            "institution_id": inside.id, "latitude": latitude, "longitude": 120.65, "accuracy": 8})
+    assert client.get("/api/v1/visits?cell=D1", headers=headers).json["total"] == 2
+    assert client.get("/api/v1/visits?cell=D1&flagged=false", headers=headers).json["total"] == 1
+    assert client.get(f"/api/v1/visits?institution_id={inside.id}&flagged=true", headers=headers).json["total"] == 1
+    assert client.get("/api/v1/visits?cell=D2", headers=headers).status_code == 403  # not the worker's cell
+    assert client.get("/api/v1/visits?flagged=maybe", headers=headers).status_code == 422
+    assert client.get("/api/v1/visits", headers=token_for("sports")).json["total"] == 0  # another department's
+
+
+def test_the_map_shows_a_grid_worker_their_cells(beat, as_user):
+    data = as_user("grid").get("/grid/map/data.json").json
+    assert sorted(f["id"] for f in data["cells"]["features"]) == ["D1", "D1001", "D1002"]
+    assert [m["name"] for m in data["institutions"]] == ["西区艺术培训学校"]
+    everything = as_user("market").get("/grid/map/data.json").json
+    assert len(everything["cells"]["features"]) == 4 and len(everything["institutions"]) == 2
+    counts = {f["id"]: f["properties"]["institutions"] for f in everything["cells"]["features"]}
+    assert counts == {"D1": 1, "D1001": 1, "D1002": 0, "D2": 1}
+
+
+def test_supervisors_see_overdue_visits_of_their_department(beat, as_user):
+    shown = page(as_user("arts").get("/grid/round?overdue=1"))
+    assert shown.select_one("h1").get_text().startswith("走访到期情况")
+    assert [a.get_text() for a in shown.select(".round-item .round-name")] == ["西区艺术培训学校"]
+    assert page(as_user("sports").get("/grid/round?overdue=1")).select(".round-item .round-name")[0].get_text() == "东区体育培训中心"
