@@ -19,8 +19,12 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 def _sqlite_begin_immediate(connection) -> None:
     # Take the write lock when the transaction starts, so two writers queue behind the busy timeout
-    # instead of failing when a read transaction tries to become a write one.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # instead of failing when a read transaction tries to become a write one. A connection marked
+    # `read_only` (long reads such as exports) takes no lock: in WAL mode writers go on beside it.
+    if connection.get_execution_options().get("read_only"):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def configure_engines(app: Flask) -> None:

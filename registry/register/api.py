@@ -7,12 +7,28 @@ from flask_login import current_user, login_required
 from registry.core.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, bp, json_body, page_args
 from registry.core.openapi import error, json_content, ref
 from registry.escrow import services as escrow_services
+from registry.escrow.rules import EscrowStatus
 from registry.register import services
 from registry.register.rules import Category, Status, TeachingMode
 
 
 def institution_json(institution) -> dict:
+    """One institution, with what other areas add: its successor, escrow status, grid cell."""
     successor = services.successor(institution)
+    return {
+        **_record_fields(institution),
+        "converted_to": successor.id if successor else None,
+        "escrow_status": escrow_services.status_of(institution.id).value,
+        **_grid_fields(institution.id),
+    }
+
+
+def _list_item_json(result) -> dict:
+    """A search result: the record and what the search already joined (no query per institution)."""
+    return {**_record_fields(result.institution), "escrow_status": result.escrow_status, "cell": result.cell_code}
+
+
+def _record_fields(institution) -> dict:
     return {
         "id": institution.id,
         "name": institution.name,
@@ -34,10 +50,7 @@ def institution_json(institution) -> dict:
         "status_since": institution.status_since.isoformat() if institution.status_since else None,
         "flags": list(institution.flags or []),
         "converted_from": institution.converted_from_id,
-        "converted_to": successor.id if successor else None,
         "version": institution.version,
-        "escrow_status": escrow_services.status_of(institution.id).value,
-        **_grid_fields(institution.id),
     }
 
 
@@ -51,10 +64,11 @@ def _grid_fields(institution_id: int) -> dict:
 @login_required
 def list_institutions():
     page, per_page = page_args()
-    filters = services.Filters(**{k: request.args.get(k, "") for k in ("category", "status", "district", "department", "q")})
-    result = services.list_institutions(current_user, filters=filters, page=page, per_page=per_page)
-    return jsonify({"items": [institution_json(i) for i in result.items], "total": result.total,
-                    "page": result.page, "per_page": result.per_page})
+    from registry.search.services import SearchQuery, search
+
+    result = search(current_user, SearchQuery.from_args(request.args), page=page, per_page=per_page)
+    return jsonify({"items": [_list_item_json(r) for r in result.items],
+                    "total": result.total, "page": result.page, "per_page": result.per_page})
 
 
 @bp.post("/institutions")
@@ -165,7 +179,8 @@ OPENAPI_SCHEMAS.update({
     },
     "InstitutionList": {
         "type": "object", "required": ["items", "total", "page", "per_page"],
-        "properties": {"items": {"type": "array", "items": ref("Institution")}, "total": {"type": "integer"},
+        "properties": {"items": {"type": "array", "items": ref("Institution")},
+                       "total": {"type": "integer"},
                        "page": {"type": "integer"}, "per_page": {"type": "integer"}},
     },
     "History": {
@@ -181,7 +196,12 @@ _common_errors = {"401": error("not authenticated"), "403": error("not allowed")
 _filters = [{"name": name, "in": "query", "required": False, "schema": schema} for name, schema in [
     ("category", {"type": "string", "enum": [c.value for c in Category]}),
     ("status", {"type": "string", "enum": [s.value for s in Status]}),
-    ("department", {"type": "string"}), ("district", {"type": "string"}), ("q", {"type": "string"}),
+    ("department", {"type": "string"}), ("district", {"type": "string"}),
+    ("q", {"type": "string", "maxLength": 100, "description": "words each found in the name (any part, one character "
+           "or more), credit code, permit number, address, legal representative, or the name's pinyin or initials"}),
+    ("cell", {"type": "string", "description": "a grid cell's code: institutions in it or in the cells under it"}),
+    ("escrow", {"type": "string", "enum": [s.value for s in EscrowStatus]}),
+    ("sort", {"type": "string", "enum": ["relevance", "name", "licensed_on"]}),
     ("page", {"type": "integer", "minimum": 1}), ("per_page", {"type": "integer", "minimum": 1, "maximum": 500})]]
 
 OPENAPI_PATHS.update({

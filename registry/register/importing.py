@@ -22,6 +22,8 @@ from registry.extensions import db
 from registry.register import rules, services
 from registry.register.models import District, Institution, StatusChange
 from registry.register.rules import Status
+from registry.search.keys import SOURCE_FIELDS as SEARCHED_FIELDS
+from registry.search.keys import keys as search_keys
 
 COLUMNS = ("name", "credit_code", "category", "permit_number", "address", "district", "latitude", "longitude",
            "legal_representative", "contact_phone", "floor_area", "capacity", "teaching_mode", "status", "licensed_on")
@@ -240,7 +242,7 @@ def _insert(rows: list[_Row], context: _Context) -> None:
         return
     today = local_today()
     records = [{**row.values, "flags": _flags(row.values), "version": 1, "registration_reason": "",
-                "status_since": row.values["licensed_on"] or today} for row in rows]
+                "status_since": row.values["licensed_on"] or today, **search_keys(row.values)} for row in rows]
     connection = db.session.connection()
     # A plain executemany, then one query for the new ids: much faster than INSERT ... RETURNING per batch.
     connection.execute(insert(Institution.__table__), records)
@@ -251,8 +253,8 @@ def _insert(rows: list[_Row], context: _Context) -> None:
         {"institution_id": ids[r["credit_code"]], "from_status": None, "to_status": r["status"],
          "effective_on": r["status_since"], "reason": context.reason, "actor_id": getattr(context.user, "id", None),
          "recorded_at": context.now} for r in records])
-    audit.append(connection, [audit.Change("institution", str(ids[r["credit_code"]]), None, {**r, "id": ids[r["credit_code"]]})
-                              for r in records],
+    audit.append(connection, [audit.Change("institution", str(ids[r["credit_code"]]), None,
+                                           _audited({**r, "id": ids[r["credit_code"]]})) for r in records],
                  actor=_actor(context), action="institution.import", reason=context.source or None)
 
 
@@ -266,6 +268,8 @@ def _update(changed: list[tuple[Institution, dict]], context: _Context) -> None:
         merged = {name: changes.get(name, getattr(current, name)) for name in
                   ("category", "credit_code", "floor_area", "capacity")}
         changes = {**changes, "flags": _flags(merged), "version": current.version + 1}
+        if set(SEARCHED_FIELDS) & changes.keys():
+            changes.update(search_keys({f: changes.get(f, getattr(current, f)) for f in SEARCHED_FIELDS}))
         if "status" in changes:
             changes["status_since"] = local_today()
         before.update(flags=current.flags, version=current.version)
@@ -274,7 +278,7 @@ def _update(changed: list[tuple[Institution, dict]], context: _Context) -> None:
             .values(**changes))
         if result.rowcount != 1:
             raise Invalid(gettext("A record changed while the file was being imported; import it again."), {})
-        audit_changes.append(audit.Change("institution", str(current.id), before, changes))
+        audit_changes.append(audit.Change("institution", str(current.id), before, _audited(changes)))
         if "status" in changes:
             status_rows.append({"institution_id": current.id, "from_status": current.status, "to_status": changes["status"],
                                 "effective_on": local_today(), "actor_id": getattr(context.user, "id", None),
@@ -282,6 +286,10 @@ def _update(changed: list[tuple[Institution, dict]], context: _Context) -> None:
     if status_rows:
         connection.execute(insert(StatusChange), status_rows)
     audit.append(connection, audit_changes, actor=_actor(context), action="institution.import", reason=context.source or None)
+
+
+def _audited(values: dict) -> dict:
+    return {k: v for k, v in values.items() if k not in Institution.__audit_exclude__}
 
 
 def _actor(context: _Context) -> tuple:

@@ -47,6 +47,7 @@ class District(db.Model):
 class Institution(Audited, Timestamped, db.Model):
     __tablename__ = "institutions"
     __audit_type__ = "institution"
+    __audit_exclude__ = frozenset({"created_at", "updated_at", "search_text", "name_chars"})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -70,6 +71,9 @@ class Institution(Audited, Timestamped, db.Model):
     flags: Mapped[list] = mapped_column(JSON, default=list)
     converted_from_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Kept by registry.search.keys from the fields above; indexed for the search box.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    name_chars: Mapped[str] = mapped_column(Text, default="")
 
     converted_from = relationship("Institution", remote_side=[id], foreign_keys=[converted_from_id])
     department = relationship(Department, lazy="joined")

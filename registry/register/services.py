@@ -10,7 +10,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -57,25 +57,6 @@ def department_for(category: Category | str) -> str:
 # --- reading -------------------------------------------------------------------------------------------
 
 @dataclass
-class Filters:
-    category: str = ""
-    status: str = ""
-    district: str = ""
-    department: str = ""
-    q: str = ""
-
-    def clean(self) -> "Filters":
-        """Drop values that name nothing, so a stale bookmark shows everything rather than an error."""
-        return Filters(
-            category=self.category if self.category in Category.__members__ else "",
-            status=self.status if self.status in Status.__members__ else "",
-            district=self.district[:12],
-            department=self.department[:20],
-            q=" ".join(self.q.split())[:100],
-        )
-
-
-@dataclass
 class Page:
     items: list
     total: int
@@ -97,34 +78,6 @@ def _visible(user):
 
         return Institution.id.in_(institutions_in_cells(scope.cells))
     return Institution.department_code.in_(scope.departments) if scope.departments else Institution.id.is_(None)
-
-
-def list_institutions(user, *, filters: Filters, page: int = 1, per_page: int = 50) -> Page:
-    """The institutions `user` may see, filtered, newest first."""
-    authz.require(user, "institution.list")
-    filters = filters.clean()
-    conditions = [c for c in [_visible(user)] if c is not None]
-    if filters.category:
-        conditions.append(Institution.category == filters.category)
-    if filters.status:
-        conditions.append(Institution.status == filters.status)
-    if filters.district:
-        conditions.append(Institution.district == filters.district)
-    if filters.department:
-        conditions.append(Institution.department_code == filters.department)
-    if filters.q:
-        like = "%" + _escape_like(filters.q) + "%"
-        conditions.append(or_(Institution.name.like(like, escape="\\"), Institution.credit_code.like(like.upper(), escape="\\")))
-    total = db.session.scalar(select(func.count()).select_from(Institution).where(*conditions))
-    items = db.session.scalars(
-        select(Institution).where(*conditions).order_by(Institution.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return Page(list(items), total, page, per_page)
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def get_institution(user, institution_id: int, action: str = "institution.view") -> Institution:

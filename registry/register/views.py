@@ -22,10 +22,10 @@ from registry.register.forms import (
     TransitionForm,
 )
 from registry.register.rules import FINAL_TRANSITIONS, FLAG_LABELS, TRANSITIONS, Status
+from registry.search import services as search
 
 bp = Blueprint("register", __name__)
 
-FILTER_NAMES = ("category", "status", "district", "department", "q")
 FORM_FIELDS = services.EDITABLE_FIELDS + ("category", "registration_reason", "status", "licensed_on")
 
 
@@ -44,20 +44,27 @@ def index():
 @bp.get("/institutions")
 @login_required
 def institutions():
-    """The list; its filters are remembered for the session, so coming back shows the same list."""
-    args = {name: request.args.get(name, "") for name in FILTER_NAMES}
+    """The register's one search box and its filters; remembered for the session, so coming back shows the
+    same list, and held in the URL, so a search can be bookmarked and shared."""
     if "reset" in request.args:
         session.pop("institution_filters", None)
         return redirect(url_for("register.institutions"))
     if not request.args and session.get("institution_filters"):
         return redirect(url_for("register.institutions", **session["institution_filters"]))
-    session["institution_filters"] = {k: v for k, v in args.items() if v}
+    query = search.SearchQuery.from_args(request.args)
+    session["institution_filters"] = query.as_args()
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
-    result = services.list_institutions(current_user, filters=services.Filters(**args), page=page,
-                                        per_page=50)
-    return render_template("register/list.html", page=result, filters=args, districts=services.districts(),
-                           departments=services.departments(), scope=authz.institution_scope(current_user))
+    result = search.search(current_user, query, page=page, per_page=50)
+    return render_template("register/list.html", page=result, filters=query, districts=services.districts(),
+                           departments=services.departments(), scope=authz.institution_scope(current_user),
+                           cells=_cells())
+
+
+def _cells() -> list:
+    from registry.grid.services import cells
+
+    return cells(current_user)
 
 
 def _form_choices(form: InstitutionForm) -> InstitutionForm:

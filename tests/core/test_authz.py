@@ -76,7 +76,8 @@ def test_anonymous_can_do_nothing():
 
 
 # Routes that anyone may open; every other route must refuse an anonymous visitor.
-PUBLIC = {"static", "accounts.login", "accounts.logout", "accounts.language", "api.token", "api.openapi"}
+PUBLIC = {"static", "accounts.login", "accounts.logout", "accounts.language", "api.token", "api.openapi",
+          "search.lookup", "search.public_list"}
 
 
 def test_every_route_has_an_access_rule(app, client):

@@ -10,7 +10,9 @@ from registry.extensions import db
 
 def _differences(app):
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        from registry.search import described_by_models
+
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": described_by_models})
         return compare_metadata(context, db.metadata)
 
 

@@ -1,0 +1,61 @@
+"""Exports of a search, and the public lookup pages."""
+from __future__ import annotations
+
+import tempfile
+
+from flask import Blueprint, Response, abort, render_template, request, send_file, stream_with_context
+from flask_babel import gettext
+from flask_login import current_user, login_required
+
+from registry.core.models import local_today
+from registry.core.spreadsheet import csv_lines
+from registry.extensions import limiter
+from registry.search import exports, public
+from registry.search.services import SearchQuery, each_result
+
+bp = Blueprint("search", __name__)
+
+
+@bp.get("/institutions/export.<fmt>")
+@login_required
+def export(fmt: str):
+    """The whole result of a search (not only the page shown), streamed: CSV with a BOM for Excel, or XLSX."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    query = SearchQuery.from_args(request.args)
+    rows = (exports.row(result) for result in each_result(current_user, query))
+    filename = f"institutions-{local_today():%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        response = Response(stream_with_context(csv_lines(exports.header(), rows)), mimetype="text/csv; charset=utf-8")
+    else:
+        spool = tempfile.TemporaryFile()
+        exports.write_xlsx(spool, exports.header(), rows)
+        spool.seek(0)
+        response = send_file(spool, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/public")
+@limiter.limit("30 per minute")
+def lookup():
+    q = request.args.get("q", "")
+    return render_template("search/public.html", q=q, list_kind=None, page=public.lookup(q, page=_page()),
+                           title=gettext("Check a training institution"))
+
+
+@bp.get("/public/<list_kind>")
+@limiter.limit("30 per minute")
+def public_list(list_kind: str):
+    if list_kind not in public.LISTS:
+        abort(404)
+    q = request.args.get("q", "")
+    titles = {"white": gettext("White list: licensed institutions"),
+              "black": gettext("Black list: institutions whose permit was revoked")}
+    return render_template("search/public.html", q=q, list_kind=list_kind, title=titles[list_kind],
+                           page=public.lookup(q, list_kind=list_kind, page=_page()))
+
+
+def _page() -> int:
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1

@@ -1,0 +1,129 @@
+"""The one search box: the same institutions found on SQLite and PostgreSQL, kept in step with every change."""
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from registry.extensions import db
+from registry.search.services import SearchQuery, search
+from tests.conftest import credit_code, institution_data, page
+
+
+@pytest.fixture
+def register(make_institution):
+    return {
+        "xinhua": make_institution(name="鹿城区新华艺术培训学校", category="arts", legal_representative="王丽",
+                                   address="浙江省温州市鹿城区五马街道解放街128号"),
+        "star": make_institution(name="鹿城区星光舞蹈培训学校", category="arts", legal_representative="陈小静",
+                                 address="浙江省温州市鹿城区南汇街道锦绣路9号"),
+        "swim": make_institution(name="龙湾区飞鱼游泳培训中心", category="sports", legal_representative="李强",
+                                 address="浙江省温州市龙湾区永中街道永宁路1号", permit_number="体民3303037000001"),
+        "robot": make_institution(name="瓯海区Robot机器人编程中心", category="tech", status="applied",
+                                  address="浙江省温州市瓯海区娄桥街道古岸头路3号", legal_representative="赵敏"),
+    }
+
+
+def _names(user, **query):
+    return {r.institution.name for r in search(user, SearchQuery(**query).clean(), per_page=100).items}
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("新华", {"鹿城区新华艺术培训学校"}),                       # two characters
+    ("华", {"鹿城区新华艺术培训学校"}),                         # one
+    ("星光舞蹈", {"鹿城区星光舞蹈培训学校"}),
+    ("培训学校", {"鹿城区新华艺术培训学校", "鹿城区星光舞蹈培训学校"}),
+    ("xhys", {"鹿城区新华艺术培训学校"}),                       # pinyin initials
+    ("xinhua", {"鹿城区新华艺术培训学校"}),                     # full pinyin
+    ("XinHua", {"鹿城区新华艺术培训学校"}),
+    ("解放街", {"鹿城区新华艺术培训学校"}),                     # address
+    ("王丽", set()),                                           # two characters are looked for in names only
+    ("陈小静 锦绣路", {"鹿城区星光舞蹈培训学校"}),              # every term must be found
+    ("体民3303037", {"龙湾区飞鱼游泳培训中心"}),                 # permit number
+    ("robot", {"瓯海区Robot机器人编程中心"}),
+    ("ro", {"瓯海区Robot机器人编程中心"}),
+    ("新华 龙湾", set()),
+    ('"', set()), ("%", set()), ("_", set()), ("'; DROP TABLE institutions; --", set()),
+])
+def test_what_the_search_box_finds(users, register, q, expected):
+    assert _names(users["admin"], q=q) == expected
+
+
+def test_credit_codes_whole_and_in_part(users, register):
+    code = register["swim"].credit_code
+    assert _names(users["admin"], q=code) == {"龙湾区飞鱼游泳培训中心"}
+    assert _names(users["admin"], q=code[-9:].lower()) == {"龙湾区飞鱼游泳培训中心"}
+
+
+def test_the_index_follows_every_change(users, register, client, token_for, runner, tmp_path):
+    admin = users["admin"]
+    from registry.register import services
+
+    star = register["star"]
+    services.update_institution(admin, star.id, {"name": "鹿城区月光舞蹈培训学校"}, version=star.version)
+    db.session.commit()
+    assert _names(admin, q="星光") == set() and _names(admin, q="月光") == {"鹿城区月光舞蹈培训学校"}
+    assert _names(admin, q="yueguang") == {"鹿城区月光舞蹈培训学校"}
+
+    services.transition_institution(admin, register["xinhua"].id, to="suspended", reason="消防整改")
+    db.session.commit()
+    assert _names(admin, q="新华", status="suspended") == {"鹿城区新华艺术培训学校"}
+
+    row = institution_data(name="瑞安市彩虹书法培训学校", credit_code=credit_code(), category="arts")
+    path = tmp_path / "new.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(row))
+        writer.writeheader()
+        writer.writerow(row)
+    assert runner.invoke(args=["import", "institutions", str(path)]).exit_code == 0
+    assert _names(admin, q="彩虹") == {"瑞安市彩虹书法培训学校"} and _names(admin, q="chsf") == {"瑞安市彩虹书法培训学校"}
+
+
+def test_filters_and_scope(users, register):
+    assert _names(users["admin"], q="培训", category="sports") == {"龙湾区飞鱼游泳培训中心"}
+    assert _names(users["admin"], escrow="none") == {i.name for i in register.values()}
+    assert _names(users["arts"], q="培训") == {"鹿城区新华艺术培训学校", "鹿城区星光舞蹈培训学校"}  # own department
+    assert _names(users["market"], q="培训") == {"鹿城区新华艺术培训学校", "鹿城区星光舞蹈培训学校", "龙湾区飞鱼游泳培训中心"}
+    assert _names(users["grid"], q="培训") == set()  # no cell yet
+
+
+def test_relevance_puts_the_closest_name_first(users, make_institution):
+    for name in ("温州市新华书店培训中心", "新华", "新华舞蹈学校"):
+        make_institution(name=name)
+    ranked = [r.institution.name for r in search(users["admin"], SearchQuery(q="新华").clean()).items]
+    assert ranked == ["新华", "新华舞蹈学校", "温州市新华书店培训中心"]
+
+
+def test_the_list_page_holds_the_query_in_its_url(as_user, register):
+    client = as_user("market")
+    response = client.get("/institutions?q=xinhua&sort=name")
+    rows = page(response).select("table tbody tr")
+    assert len(rows) == 1 and "鹿城区新华艺术培训学校" in rows[0].get_text()
+    exports = page(response).select(".exports a")
+    assert "q=xinhua" in exports[0]["href"] and exports[0]["href"].startswith("/institutions/export.csv")
+
+
+def test_api_search(client, token_for, register):
+    response = client.get("/api/v1/institutions?q=xhys&category=arts", headers=token_for("market"))
+    assert response.status_code == 200 and [i["name"] for i in response.json["items"]] == ["鹿城区新华艺术培训学校"]
+    assert response.json["items"][0]["escrow_status"] == "none"
+
+
+def test_exports_open_in_excel_with_nothing_that_runs(as_user, make_institution, register):
+    make_institution(name='=HYPERLINK("http://evil","点我")培训学校', category="arts")
+    client = as_user("market")
+    response = client.get("/institutions/export.csv?q=培训")
+    text = response.get_data(as_text=True)
+    assert response.mimetype == "text/csv" and text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert rows[0][:2] == ["机构名称", "统一社会信用代码"] and len(rows) == 1 + 4
+    assert "'=HYPERLINK(\"http://evil\",\"点我\")培训学校" in [r[0] for r in rows]
+    assert "attachment" in response.headers["Content-Disposition"]
+
+    workbook = load_workbook(io.BytesIO(client.get("/institutions/export.xlsx?q=培训").data), read_only=True)
+    values = [row for row in workbook.active.iter_rows(values_only=True)]
+    assert len(values) == 5 and "'=HYPERLINK(\"http://evil\",\"点我\")培训学校" in [v[0] for v in values]
+
+
+def test_exports_need_a_login(client):
+    assert client.get("/institutions/export.csv").status_code == 302
