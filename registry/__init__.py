@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, has_request_context, request, session
+from werkzeug.routing import IntegerConverter
 
 from registry import config as settings
 from registry.config import PROJECT_ROOT
@@ -15,9 +16,18 @@ def create_app(config: dict | None = None, *, demo: bool = False) -> Flask:
     # A caller that passes its own secret (tests, scripts) is not refused for a missing environment one.
     app.config.update(settings.from_environment(app.instance_path, demo=demo or "SECRET_KEY" in overrides))
     app.config.update(overrides)
+    app.url_map.converters["int"] = DatabaseId
     _init_extensions(app)
     _register_areas(app)
     return app
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in every route: an id the database's INTEGER can hold, else 404 (not an overflow, a 500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def select_locale() -> str:
