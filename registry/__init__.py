@@ -26,7 +26,9 @@ class DatabaseId(IntegerConverter):
     """`<int:...>` in every route: an id the database's INTEGER can hold, else 404 (not an overflow, a 500)."""
 
     def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        from registry.core.models import MAX_ID
+
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
 
 
@@ -66,6 +68,7 @@ def _register_areas(app: Flask) -> None:
     from registry.core import api, web
     from registry.escrow import api as escrow_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.escrow import views as escrow_views
+    # The register's API first: other areas' API modules extend its "Institution" schema.
     from registry.register import api as register_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.grid import api as grid_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.grid import views as grid_views

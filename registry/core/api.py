@@ -7,6 +7,7 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from registry.core.errors import Invalid, ServiceError, Stale
+from registry.core.models import MAX_ID
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -96,11 +97,41 @@ def page_args() -> tuple[int, int]:
         value = request.args.get(name, "")
         if value == "":
             return default
-        if not value.isdigit() or not 1 <= int(value) <= high:
+        if not value.isdecimal() or not 1 <= int(value) <= high:
             raise Invalid(gettext("Invalid paging."), {name: [gettext("Enter a whole number between 1 and %(high)s.", high=high)]})
         return int(value)
 
     return number("page", 1, 1_000_000), number("per_page", 50, 500)
+
+
+def flag_arg(name: str) -> bool | None:
+    """A true/false filter of the query string; None when absent."""
+    value = request.args.get(name, "")
+    if value == "":
+        return None
+    if value in ("1", "true"):
+        return True
+    if value in ("0", "false"):
+        return False
+    raise Invalid(gettext("Invalid filter."), {name: [gettext("Use true or false.")]})
+
+
+def id_arg(name: str) -> int | None:
+    """A record id filter of the query string; None when absent."""
+    value = request.args.get(name, "")
+    if value == "":
+        return None
+    if not value.isdecimal() or not 1 <= int(value) <= MAX_ID:
+        raise Invalid(gettext("Invalid filter."), {name: [gettext("Enter a whole number.")]})
+    return int(value)
+
+
+def body_id(body: dict, name: str) -> int:
+    """A record id a JSON body must carry."""
+    value = body.get(name)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        raise Invalid(gettext("Please correct the marked fields."), {name: [gettext("Enter a whole number.")]})
+    return value
 
 
 @bp.get("/openapi.json")

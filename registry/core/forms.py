@@ -1,6 +1,7 @@
 """The form base: strips whitespace, and takes a service's field errors onto its fields."""
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
@@ -17,6 +18,14 @@ class BaseForm(FlaskForm):
             filters = list(unbound_field.kwargs.get("filters", []))
             filters.append(_strip)
             return unbound_field.bind(form=form, filters=filters, **options)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:  # PostgreSQL refuses NUL in any text; say so beside the field, keeping what was typed
+            if isinstance(field.data, str) and "\x00" in field.data:
+                field.errors = [*field.errors, gettext("Contains a NUL character, which no field accepts.")]
+                valid = False
+        return valid
 
     def values(self, names) -> dict:
         return {name: self[name].data for name in names if name in self}

@@ -26,6 +26,9 @@ class Base(DeclarativeBase):
 LOCAL_TIMEZONE = ZoneInfo(os.environ.get("REGISTRY_TIMEZONE", "Asia/Shanghai"))
 
 
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds, on SQLite and PostgreSQL alike
+
+
 def local_today() -> date:
     return datetime.now(LOCAL_TIMEZONE).date()
 

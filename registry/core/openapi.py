@@ -33,6 +33,11 @@ def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+def nullable_ref(name: str) -> dict:
+    """A reference that may be null: OpenAPI 3.0 ignores `nullable` beside a bare `$ref` or `allOf`."""
+    return {"anyOf": [ref(name), {"type": "object", "nullable": True, "enum": [None]}]}
+
+
 def document() -> dict:
     return {
         "openapi": "3.0.3",

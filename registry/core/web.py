@@ -10,7 +10,7 @@ from werkzeug.exceptions import InternalServerError
 
 from registry.core import authz
 from registry.core.audit import set_actor
-from registry.core.errors import ServiceError
+from registry.core.errors import Invalid, ServiceError
 from registry.extensions import db, login
 
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
@@ -26,7 +26,7 @@ def load_user(session_id: str):
     from registry.accounts.services import login_session_stands
 
     user_id, _, generation = session_id.partition(":")
-    if not user_id.isdigit():
+    if not user_id.isdecimal():
         return None
     user = db.session.get(User, int(user_id))
     if user is None or str(user.session_generation) != generation or not user.active:
@@ -55,6 +55,20 @@ def init_app(app: Flask) -> None:
         g.pop("_login_user", None)
         g.pop("token_auth", None)
         refresh()  # Flask-Babel caches the locale on the context likewise
+
+    @app.before_request
+    def refuse_nul_characters():
+        """A NUL character is never meaningful text, and PostgreSQL refuses it in any text: say so up front."""
+        limit = getattr(app.view_functions.get(request.endpoint), "upload_limit", None)
+        if limit:  # set before anything reads the form
+            request.max_content_length = max(app.config.get("MAX_CONTENT_LENGTH") or 0, limit)
+        texts = [request.path, *request.args.values()]
+        if request.path.startswith("/api/"):  # pages' forms say it beside the field (core.forms.BaseForm)
+            texts.extend(request.form.values())
+        if request.is_json:
+            texts.extend(_strings_in(request.get_json(silent=True)))
+        if any("\x00" in text for text in texts):
+            raise Invalid(gettext("The request contains a NUL character, which no field accepts."), {})
 
     @app.before_request
     def note_actor():
@@ -123,6 +137,34 @@ RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}  # serialization failure, dead
 def _retryable(error: OperationalError) -> bool:
     sqlstate = getattr(error.orig, "sqlstate", None)
     return sqlstate in RETRYABLE_SQLSTATES or "database is locked" in str(error.orig) or "database is busy" in str(error.orig)
+
+
+def upload_limit(limit: int):
+    """Let one view (put right under its route) take a request larger than the app's usual limit."""
+    def mark(view):
+        view.upload_limit = limit
+        return view
+
+    return mark
+
+
+def page_arg() -> int:
+    """The page number a list page was asked for; 1 when absent or not a page number."""
+    page = request.args.get("page", "1")
+    return int(page) if page.isdecimal() and 0 < int(page) < 100_000 else 1
+
+
+def _strings_in(value):
+    """Every key and string inside a parsed JSON value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings_in(item)
 
 
 def _busy_response():

@@ -9,9 +9,18 @@ from flask import jsonify, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from registry.core.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, bp, json_body, page_args
+from registry.core.api import (
+    OPENAPI_PATHS,
+    OPENAPI_SCHEMAS,
+    body_id,
+    bp,
+    flag_arg,
+    id_arg,
+    json_body,
+    page_args,
+)
 from registry.core.errors import Invalid
-from registry.core.openapi import error, json_content, ref
+from registry.core.openapi import error, json_content, nullable_ref, ref
 from registry.core.problems import translate
 from registry.escrow import figures, rules, services
 from registry.escrow.rules import AlertKind, Channel, EscrowStatus
@@ -79,33 +88,6 @@ def _page_json(page, render) -> dict:
     return {"items": [render(i) for i in page.items], "total": page.total, "page": page.page, "per_page": page.per_page}
 
 
-def _flag_arg(name: str) -> bool | None:
-    value = request.args.get(name, "")
-    if value in ("", None):
-        return None
-    if value in ("1", "true"):
-        return True
-    if value in ("0", "false"):
-        return False
-    raise Invalid(gettext("Invalid filter."), {name: [gettext("Use true or false.")]})
-
-
-def _institution_arg() -> int | None:
-    value = request.args.get("institution_id", "")
-    if value == "":
-        return None
-    if not value.isdigit():
-        raise Invalid(gettext("Invalid filter."), {"institution_id": [gettext("Enter a whole number.")]})
-    return int(value)
-
-
-def _body_institution(body: dict) -> int:
-    value = body.get("institution_id")
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid(gettext("Please correct the marked fields."), {"institution_id": [gettext("Enter a whole number.")]})
-    return value
-
-
 @bp.get("/institutions/<int:institution_id>/escrow")
 @login_required
 def get_escrow(institution_id: int):
@@ -135,7 +117,7 @@ def escrow_transition(institution_id: int):
 @login_required
 def list_statements():
     page, per_page = page_args()
-    result = services.list_statements(current_user, institution_id=_institution_arg(), flagged=_flag_arg("flagged"),
+    result = services.list_statements(current_user, institution_id=id_arg("institution_id"), flagged=flag_arg("flagged"),
                                       page=page, per_page=per_page)
     return jsonify(_page_json(result, statement_json))
 
@@ -144,7 +126,7 @@ def list_statements():
 @login_required
 def create_statement():
     body = json_body()
-    statement, outcome = services.record_statement(current_user, _body_institution(body), body, source="API")
+    statement, outcome = services.record_statement(current_user, body_id(body, "institution_id"), body, source="API")
     response = jsonify(statement_json(statement))
     return response, 201 if outcome == "created" else 200
 
@@ -153,7 +135,7 @@ def create_statement():
 @login_required
 def list_charges():
     page, per_page = page_args()
-    result = services.list_charges(current_user, institution_id=_institution_arg(), violating=_flag_arg("violating"),
+    result = services.list_charges(current_user, institution_id=id_arg("institution_id"), violating=flag_arg("violating"),
                                    page=page, per_page=per_page)
     return jsonify(_page_json(result, charge_json))
 
@@ -162,7 +144,7 @@ def list_charges():
 @login_required
 def create_charge():
     body = json_body()
-    charge = services.record_charge(current_user, _body_institution(body), body, source="API")
+    charge = services.record_charge(current_user, body_id(body, "institution_id"), body, source="API")
     response = jsonify(charge_json(charge))
     response.headers["Location"] = url_for("api.list_charges", institution_id=charge.institution_id)
     return response, 201
@@ -202,7 +184,7 @@ OPENAPI_SCHEMAS.update({
             "account_number_masked": {"type": "string", "nullable": True, "example": "6222 **** **** 1234"},
             "opened_on": _nullable_date, "closed_on": _nullable_date, "risk_deposit": _money_schema,
             "required_deposit": {**_nullable_money, "description": "fees of one charging cycle, where a deposit is required"},
-            "latest_statement": {"allOf": [ref("Statement")], "nullable": True},
+            "latest_statement": nullable_ref("Statement"),
             "coverage": {"type": "string", "nullable": True,
                          "description": "(balance + risk deposit) ÷ fees for lessons not yet taught, as a ratio; null when nothing is owed"},
             "statement_overdue": {"type": "boolean"}, "open_violations": {"type": "integer"},

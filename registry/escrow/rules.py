@@ -141,7 +141,7 @@ def normalise_account(text: str) -> str:
 
 def check_account(number: str) -> Problem | None:
     low, high = ACCOUNT_DIGITS
-    if not number.isdigit() or not low <= len(number) <= high:
+    if not (number.isascii() and number.isdigit()) or not low <= len(number) <= high:
         return Problem(N_("An account number has %(low)s to %(high)s digits (spaces and dashes are ignored)."),
                        {"low": low, "high": high})
     return None

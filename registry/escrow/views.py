@@ -11,26 +11,9 @@ from registry.core import authz
 from registry.core.errors import Conflict, Invalid
 from registry.core.models import local_today
 from registry.core.problems import translate
+from registry.core.web import page_arg
 from registry.escrow import chart, figures, importing, rules, services
-from registry.escrow.forms import (
-    ALERT_AMOUNT_HINTS,
-    ALERT_LABELS,
-    CHANNEL_LABELS,
-    CHARGE_FIELD_LABELS,
-    COLUMN_LABELS,
-    ESCROW_ACTION_LABELS,
-    ESCROW_FIELD_LABELS,
-    ESCROW_STATUS_HINTS,
-    ESCROW_STATUS_LABELS,
-    OFFICER_ACTION_LABELS,
-    STATEMENT_FIELD_LABELS,
-    AccountForm,
-    ChargeForm,
-    ImportForm,
-    ResolveForm,
-    StatementForm,
-    StatusForm,
-)
+from registry.escrow.forms import ALERT_AMOUNT_HINTS, ALERT_LABELS, CHANNEL_LABELS, CHARGE_FIELD_LABELS, COLUMN_LABELS, ESCROW_ACTION_LABELS, ESCROW_FIELD_LABELS, ESCROW_STATUS_HINTS, ESCROW_STATUS_LABELS, OFFICER_ACTION_LABELS, STATEMENT_FIELD_LABELS, AccountForm, ChargeForm, ImportForm, ResolveForm, StatementForm, StatusForm
 from registry.register import services as register
 
 bp = Blueprint("escrow", __name__)
@@ -75,10 +58,6 @@ def _status(form) -> int:
     return 422 if form.errors or form.form_errors else 200
 
 
-def _page_arg() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
-
 
 @bp.get("/institutions/<int:institution_id>/escrow")
 @login_required
@@ -86,7 +65,7 @@ def detail(institution_id: int):
     overview = services.overview(current_user, institution_id)
     violating = request.args.get("violating") == "1"
     charges = services.list_charges(current_user, institution_id=institution_id, violating=True if violating else None,
-                                    page=_page_arg(), per_page=50)
+                                    page=page_arg(), per_page=50)
     return render_template("escrow/detail.html", overview=overview, institution=overview.institution,
                            escrow=overview.escrow, statements=services.statements_of(institution_id), charges=charges,
                            violating=violating, status_changes=services.status_changes(overview.escrow),
@@ -256,7 +235,7 @@ def resolve_charge(charge_id: int):
 def alerts():
     authz.require(current_user, "escrow.list")
     args = {name: request.args.get(name, "") for name in ("kind", "department", "district")}
-    result = figures.alerts(current_user, **args, page=_page_arg(), per_page=50)
+    result = figures.alerts(current_user, **args, page=page_arg(), per_page=50)
     scope = authz.institution_scope(current_user)
     return render_template("escrow/alerts.html", page=result, filters=args, scope=scope,
                            districts=register.districts(), departments=register.departments(),

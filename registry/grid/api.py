@@ -5,11 +5,17 @@ import json
 
 import shapely
 from flask import jsonify, request, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from registry.core.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, bp, json_body, page_args
-from registry.core.errors import Invalid
+from registry.core.api import (
+    OPENAPI_PATHS,
+    OPENAPI_SCHEMAS,
+    bp,
+    flag_arg,
+    id_arg,
+    json_body,
+    page_args,
+)
 from registry.core.openapi import error, json_content, ref
 from registry.grid import rules, services
 
@@ -50,26 +56,6 @@ def visit_json(visit) -> dict:
         "reported_to": visit.report.department_code if visit.report else None,
         "findings": list(visit.report.findings) if visit.report else [],
     }
-
-
-def _bool_arg(name: str) -> bool | None:
-    value = request.args.get(name, "")
-    if value == "":
-        return None
-    if value in ("1", "true"):
-        return True
-    if value in ("0", "false"):
-        return False
-    raise Invalid(gettext("Invalid filter."), {name: [gettext("Use true or false.")]})
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    if value == "":
-        return None
-    if not value.isdigit():
-        raise Invalid(gettext("Invalid filter."), {name: [gettext("Enter a whole number.")]})
-    return int(value)
 
 
 @bp.get("/cells")
@@ -113,8 +99,8 @@ def create_visit():
 @login_required
 def list_visits():
     page, per_page = page_args()
-    filters = services.VisitFilters(institution_id=_int_arg("institution_id"), cell=request.args.get("cell", ""),
-                                    flagged=_bool_arg("flagged"))
+    filters = services.VisitFilters(institution_id=id_arg("institution_id"), cell=request.args.get("cell", ""),
+                                    flagged=flag_arg("flagged"))
     result = services.list_visits(current_user, filters=filters, page=page, per_page=per_page)
     return jsonify({"items": [visit_json(v) for v in result.items], "total": result.total,
                     "page": result.page, "per_page": result.per_page})

@@ -12,16 +12,9 @@ from flask_login import current_user, login_required
 from registry.core import authz
 from registry.core.errors import Invalid
 from registry.core.forms import choices
+from registry.core.web import page_arg, upload_limit
 from registry.grid import importing, rules, services, storage
-from registry.grid.forms import (
-    CHECKLIST_LABELS,
-    GRID_ACTION_LABELS,
-    VISIT_FLAG_LABELS,
-    CellImportForm,
-    RemoveWorkerForm,
-    VisitForm,
-    WorkerForm,
-)
+from registry.grid.forms import CHECKLIST_LABELS, GRID_ACTION_LABELS, VISIT_FLAG_LABELS, CellImportForm, RemoveWorkerForm, VisitForm, WorkerForm
 from registry.register import services as register
 
 bp = Blueprint("grid", __name__, url_prefix="/grid")
@@ -38,10 +31,6 @@ def _labels(state):
 
     ACTION_LABELS.update(GRID_ACTION_LABELS)
 
-
-def _page_arg() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
 
 
 def grid_panel(institution):
@@ -79,7 +68,7 @@ def cell(code: str):
             else:
                 flash(gettext("%(name)s now answers for this cell.", name=form.username.data), "success")
                 return redirect(url_for("grid.cell", code=code))
-    institutions = services.cell_institutions(current_user, code, page=_page_arg())
+    institutions = services.cell_institutions(current_user, code, page=page_arg())
     return render_template("grid/cell.html", cell=record, path=services.cell_path(record), form=form,
                            remove_form=RemoveWorkerForm(), workers=services.workers_of(record),
                            children=services.cells(current_user, parent_code=code), page=institutions), \
@@ -153,13 +142,13 @@ def map_data():
 @bp.get("/unassigned")
 @login_required
 def unassigned():
-    return render_template("grid/unassigned.html", page=services.unassigned(current_user, page=_page_arg()))
+    return render_template("grid/unassigned.html", page=services.unassigned(current_user, page=page_arg()))
 
 
 @bp.get("/border")
 @login_required
 def border():
-    return render_template("grid/border.html", page=services.border_cases(current_user, page=_page_arg()))
+    return render_template("grid/border.html", page=services.border_cases(current_user, page=page_arg()))
 
 
 @bp.post("/border/<int:institution_id>")
@@ -187,11 +176,9 @@ def round_page():
 
 
 @bp.route("/institutions/<int:institution_id>/visit", methods=["GET", "POST"])
+@upload_limit(services.MAX_PHOTOS * services.MAX_PHOTO_BYTES + 1024 * 1024)  # room for six full-size photos
 @login_required
 def visit_form(institution_id: int):
-    # Room for six full-size photos, above the app's usual limit on a request.
-    request.max_content_length = max(current_app.config.get("MAX_CONTENT_LENGTH") or 0,
-                                     services.MAX_PHOTOS * services.MAX_PHOTO_BYTES + 1024 * 1024)
     institution = register.get_institution(current_user, institution_id)
     authz.require(current_user, "visit.create", institution)
     form = VisitForm()
@@ -226,7 +213,7 @@ def visit_form(institution_id: int):
 def visits():
     flagged = {"1": True, "0": False}.get(request.args.get("flagged", ""))
     cell = request.args.get("cell", "")
-    page = services.list_visits(current_user, filters=services.VisitFilters(flagged=flagged, cell=cell), page=_page_arg())
+    page = services.list_visits(current_user, filters=services.VisitFilters(flagged=flagged, cell=cell), page=page_arg())
     return render_template("grid/visits.html", page=page, flagged=flagged, cell=cell)
 
 

@@ -79,7 +79,7 @@ def check_credit_code(code: str) -> Problem | None:
     bad = [c for c in code[:17] if c not in uscc._alphabet]
     if bad:
         return Problem(N_("“%(char)s” cannot appear in a credit code (I, O, S, V and Z are never used)."), {"char": bad[0]})
-    if not code[:8].isdigit():
+    if not (code[:8].isascii() and code[:8].isdigit()):
         return Problem(N_("The first 8 characters of a credit code are digits (registration kind and region code)."))
     expected = uscc.calc_check_digit(code)
     if code[-1] != expected:

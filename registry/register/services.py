@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from registry.core import audit, authz
 from registry.core.errors import Invalid, NotFound, Stale
-from registry.core.models import local_today
+from registry.core.models import MAX_ID, local_today
 from registry.core.problems import translate
 from registry.extensions import db
 from registry.register import rules
@@ -82,7 +82,7 @@ def _visible(user):
 
 def get_institution(user, institution_id: int, action: str = "institution.view") -> Institution:
     """The institution, or NotFound; Forbidden when `user` may not do `action` to it."""
-    institution = db.session.get(Institution, institution_id)
+    institution = db.session.get(Institution, institution_id) if 0 < institution_id <= MAX_ID else None
     if institution is None:
         raise NotFound(gettext("There is no institution with id %(id)s.", id=institution_id))
     authz.require(user, action, institution)

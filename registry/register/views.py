@@ -9,18 +9,9 @@ from registry.core import authz
 from registry.core.errors import Invalid, Stale
 from registry.core.forms import choices
 from registry.core.models import local_today
+from registry.core.web import page_arg
 from registry.register import importing, services
-from registry.register.forms import (
-    ACTION_LABELS,
-    CATEGORY_LABELS,
-    FIELD_LABELS,
-    STATUS_LABELS,
-    TEACHING_MODE_LABELS,
-    TRANSITION_LABELS,
-    ImportForm,
-    InstitutionForm,
-    TransitionForm,
-)
+from registry.register.forms import ACTION_LABELS, CATEGORY_LABELS, FIELD_LABELS, STATUS_LABELS, TEACHING_MODE_LABELS, TRANSITION_LABELS, ImportForm, InstitutionForm, TransitionForm
 from registry.register.rules import FINAL_TRANSITIONS, FLAG_LABELS, TRANSITIONS, Status
 from registry.search import services as search
 
@@ -53,9 +44,7 @@ def institutions():
         return redirect(url_for("register.institutions", **session["institution_filters"]))
     query = search.SearchQuery.from_args(request.args)
     session["institution_filters"] = query.as_args()
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
-    result = search.search(current_user, query, page=page, per_page=50)
+    result = search.search(current_user, query, page=page_arg(), per_page=50)
     return render_template("register/list.html", page=result, filters=query, districts=services.districts(),
                            departments=services.departments(), scope=authz.institution_scope(current_user),
                            cells=_cells())

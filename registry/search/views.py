@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from registry.core.models import local_today
 from registry.core.spreadsheet import csv_lines
+from registry.core.web import page_arg
 from registry.extensions import limiter
 from registry.search import exports, public
 from registry.search.services import SearchQuery, each_result
@@ -40,7 +41,7 @@ def export(fmt: str):
 @limiter.limit("30 per minute")
 def lookup():
     q = request.args.get("q", "")
-    return render_template("search/public.html", q=q, list_kind=None, page=public.lookup(q, page=_page()),
+    return render_template("search/public.html", q=q, list_kind=None, page=public.lookup(q, page=page_arg()),
                            title=gettext("Check a training institution"))
 
 
@@ -53,9 +54,6 @@ def public_list(list_kind: str):
     titles = {"white": gettext("White list: licensed institutions"),
               "black": gettext("Black list: institutions whose permit was revoked")}
     return render_template("search/public.html", q=q, list_kind=list_kind, title=titles[list_kind],
-                           page=public.lookup(q, list_kind=list_kind, page=_page()))
+                           page=public.lookup(q, list_kind=list_kind, page=page_arg()))
 
 
-def _page() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1

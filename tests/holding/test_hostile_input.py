@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from registry.core.audit import AuditEntry
 from registry.extensions import db
 from registry.register.models import Institution
-from tests.conftest import institution_data, page
+from tests.conftest import field_errors, institution_data, page
 
 FIELDS = list(institution_data())
 hostile_text = st.one_of(
@@ -91,3 +91,20 @@ def test_an_oversized_upload_is_refused_with_a_message(as_user, users):
     response = client.post("/institutions/import", data={"file": (big, "big.csv")}, content_type="multipart/form-data")
     assert response.status_code == 413
     assert page(response).get_text().strip()
+
+
+def test_a_nul_character_is_refused_everywhere_with_a_message(client, token_for, as_user, users):
+    headers = token_for("arts")
+    before = _counts()
+    answers = [client.post("/api/v1/institutions", json={**institution_data(), "name": "新华\x00艺术"}, headers=headers),
+               client.get("/api/v1/cells/\x00", headers=headers),
+               client.get("/api/v1/institutions", query_string={"q": "新\x00"}, headers=headers)]
+    for response in answers:
+        assert response.status_code == 422
+        assert "NUL" in response.json["error"]["message"]
+    as_user("arts")
+    response = client.post("/institutions/new", data={**institution_data(), "name": "新华\x00艺术"})
+    assert response.status_code == 422
+    assert "NUL" in " ".join(field_errors(response, "name"))
+    assert page(response).select_one("input[name=name]")["value"] == "新华\x00艺术"  # what was typed, kept
+    assert _counts() == before
