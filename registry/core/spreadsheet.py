@@ -21,14 +21,17 @@ def safe_cell(value):
     return value
 
 
-def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
-    """A CSV document line by line, BOM first, for a streamed response: memory stays flat however many rows."""
+def csv_lines(header: list[str], rows: Iterable[Iterable], *, chunk_chars: int = 64 * 1024) -> Iterator[str]:
+    """A CSV document in pieces of about `chunk_chars`, BOM first, for a streamed response: memory stays flat
+    however many rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write(CSV_BOM)
     writer.writerow([safe_cell(h) for h in header])
-    yield CSV_BOM + buffer.getvalue()
     for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
         writer.writerow([safe_cell(v) for v in row])
-        yield buffer.getvalue()
+        if buffer.tell() >= chunk_chars:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

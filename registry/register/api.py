@@ -68,7 +68,8 @@ def list_institutions():
 
     result = search(current_user, SearchQuery.from_args(request.args), page=page, per_page=per_page)
     return jsonify({"items": [_list_item_json(r) for r in result.items],
-                    "total": result.total, "page": result.page, "per_page": result.per_page})
+                    "total": result.total, "total_exact": result.total_exact, "page": result.page,
+                    "per_page": result.per_page})
 
 
 @bp.post("/institutions")
@@ -180,7 +181,9 @@ OPENAPI_SCHEMAS.update({
     "InstitutionList": {
         "type": "object", "required": ["items", "total", "page", "per_page"],
         "properties": {"items": {"type": "array", "items": ref("Institution")},
-                       "total": {"type": "integer"},
+                       "total": {"type": "integer", "description": "matches, counted up to 10,000"},
+                       "total_exact": {"type": "boolean",
+                                       "description": "false when more than `total` match; the newest then come first"},
                        "page": {"type": "integer"}, "per_page": {"type": "integer"}},
     },
     "History": {

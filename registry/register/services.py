@@ -62,6 +62,7 @@ class Page:
     total: int
     page: int
     per_page: int
+    total_exact: bool = True  # False: there are more than `total`
 
     @property
     def pages(self) -> int:

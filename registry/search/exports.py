@@ -1,6 +1,8 @@
 """The columns of an export of institutions, and the XLSX writer (write-only: rows go to disk as they come)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from flask_babel import gettext
 from openpyxl import Workbook
 
@@ -16,11 +18,15 @@ def header() -> list[str]:
             gettext("Contact phone")]
 
 
-def row(result) -> list:
-    i = result.institution
-    return [i.name, i.credit_code, str(CATEGORY_LABELS[i.category]), i.department.name_zh, str(STATUS_LABELS[i.status]),
-            i.permit_number, i.licensed_on, i.address, i.district_ref.name, result.cell_name or "",
-            str(ESCROW_STATUS_LABELS[result.escrow_status]), i.legal_representative, i.contact_phone]
+def rows(found) -> Iterator[list]:
+    """The export's rows for search.services.each_row's rows; labels translated once, not once a row."""
+    categories = {key: str(label) for key, label in CATEGORY_LABELS.items()}
+    statuses = {key: str(label) for key, label in STATUS_LABELS.items()}
+    escrows = {key: str(label) for key, label in ESCROW_STATUS_LABELS.items()}
+    for r in found:
+        yield [r.name, r.credit_code, categories[r.category], r.department_name, statuses[r.status], r.permit_number,
+               r.licensed_on, r.address, r.district_name, r.cell_name or "", escrows[r.escrow_status or "none"],
+               r.legal_representative, r.contact_phone]
 
 
 def write_xlsx(file, header: list[str], rows) -> None:

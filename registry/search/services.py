@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
 
-from sqlalchemy import case, func, literal_column, or_, select, text
+from sqlalchemy import case, func, literal_column, or_, select, table, text
 from sqlalchemy.orm import Session
 
 from registry.core import authz
@@ -18,7 +18,7 @@ from registry.escrow.models import Escrow
 from registry.escrow.rules import EscrowStatus
 from registry.extensions import db
 from registry.grid.models import Cell, CellAssignment
-from registry.register.models import Institution
+from registry.register.models import Department, District, Institution
 from registry.register.rules import Category, Status
 from registry.register.services import Page, visible_condition
 from registry.search.keys import SHORT_TERM, terms
@@ -72,6 +72,9 @@ class Result:
 
 # --- matching -----------------------------------------------------------------------------------------------------
 
+COUNT_LIMIT = 10_000  # a search counts its matches this far; beyond, it says "more than" and lists newest first
+
+
 def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -80,26 +83,57 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _fts_ids(table: str, phrase: str, n: int):
-    """The ids an FTS5 table matches; each term binds its own parameter."""
-    return Institution.id.in_(text(f"SELECT rowid FROM {table} WHERE {table} MATCH :term{n}")
-                              .bindparams(**{f"term{n}": _fts_phrase(phrase)}).columns(literal_column("rowid")))
-
-
-def _term_condition(term: str, n: int, dialect: str):
+def _like_condition(term: str):
+    """The term found by LIKE: anywhere in the search text when long enough, else in the name."""
     like = "%" + _escape_like(term) + "%"
     if len(term) >= SHORT_TERM:
-        if dialect == "sqlite":
-            return _fts_ids("institution_fts", term, n)
         return Institution.search_text.like(like, escape="\\")
-    if dialect == "sqlite" and term.isalnum():
-        return _fts_ids("institution_name_fts", " ".join(term), n)  # adjacent one-character tokens: a substring
     return func.lower(Institution.name).like(like, escape="\\")
 
 
-def match_conditions(query: str) -> list:
-    dialect = db.engine.dialect.name
-    return [_term_condition(term, n, dialect) for n, term in enumerate(terms(query))]
+@dataclass(frozen=True)
+class FtsDriver:
+    """The FTS5 table that leads an SQLite search: its matches come out in rowid order and can stop early, where an
+    `IN (SELECT rowid ...)` list would be built whole first (half a million ids for a common word)."""
+
+    table: str
+    phrase: str
+
+    @property
+    def rowid(self):
+        return literal_column(f"{self.table}.rowid")
+
+
+def _fts_driver(term: str) -> FtsDriver | None:
+    if len(term) >= SHORT_TERM:
+        return FtsDriver("institution_fts", term)
+    if term.isalnum():
+        return FtsDriver("institution_name_fts", " ".join(term))  # adjacent one-character tokens: a substring
+    return None
+
+
+def _fts_matches(driver: FtsDriver) -> int:
+    """How many institutions the word matches, counted no further than COUNT_LIMIT: the rarest word leads."""
+    inner = f"SELECT rowid FROM {driver.table} WHERE {driver.table} MATCH :lead LIMIT {COUNT_LIMIT + 1}"
+    return db.session.scalar(text(f"SELECT count(*) FROM ({inner})").bindparams(lead=_fts_phrase(driver.phrase)))
+
+
+def _matches(where: list, words: list[str]):
+    """SELECT institutions.id of the matches: on SQLite led by the FTS5 index of the longest word, the other words
+    checked on each candidate by LIKE; on PostgreSQL every word by LIKE on its pg_trgm-indexed column."""
+    driver = None
+    if words and db.engine.dialect.name == "sqlite":
+        drivers = {word: d for word in words if (d := _fts_driver(word)) is not None}
+        if drivers:
+            lead = min(drivers, key=lambda word: (_fts_matches(drivers[word]) if len(drivers) > 1 else 0, -len(word)))
+            driver = drivers[lead]
+            words = [w for w in words if w is not lead]
+    statement = select(Institution.id).where(*where, *(_like_condition(w) for w in words))
+    if driver is None:
+        return statement, Institution.id
+    match = text(f"{driver.table} MATCH :lead").bindparams(lead=_fts_phrase(driver.phrase))
+    statement = statement.join(table(driver.table), driver.rowid == Institution.id).where(match)
+    return statement, driver.rowid
 
 
 # --- filters ----------------------------------------------------------------------------------------------------
@@ -119,9 +153,8 @@ def _escrow_condition(status: str):
 
 
 def conditions(user, query: SearchQuery) -> list:
-    """The WHERE clause: what `user` may see, matching the query and its filters."""
+    """The WHERE clause of the filters, within what `user` may see (the words are matched by `_matches`)."""
     clauses = [c for c in [visible_condition(user)] if c is not None]
-    clauses += match_conditions(query.q)
     for column, value in ((Institution.category, query.category), (Institution.status, query.status),
                           (Institution.district, query.district), (Institution.department_code, query.department)):
         if value:
@@ -150,12 +183,25 @@ def _order(query: SearchQuery) -> list:
     return [closeness, func.length(Institution.name), name, Institution.id]
 
 
-def _rows(where: list, query: SearchQuery):
-    return (select(Institution, Cell.code, Cell.name, Escrow.status)
-            .outerjoin(CellAssignment, CellAssignment.institution_id == Institution.id)
-            .outerjoin(Cell, Cell.id == CellAssignment.cell_id)
-            .outerjoin(Escrow, Escrow.institution_id == Institution.id)
-            .where(*where).order_by(*_order(query)))
+def _ordered_ids(user, query: SearchQuery, *, exact: bool):
+    """SELECT of the matching ids in the order the list shows them. Relevance is worked out over every match, so
+    past COUNT_LIMIT matches (a word in half the register) the newest come first instead."""
+    ids, newest = _matches(conditions(user, query), terms(query.q))
+    if query.sort in ("name", "licensed_on") or (exact and terms(query.q)):
+        return ids.order_by(*_order(query))
+    return ids.order_by(newest.desc())
+
+
+def _rows(ids: list[int], session: Session | None = None) -> list[Result]:
+    """The institutions of `ids`, in that order, with what the list shows beside each."""
+    rows = (session or db.session).execute(
+        select(Institution, Cell.code, Cell.name, Escrow.status)
+        .outerjoin(CellAssignment, CellAssignment.institution_id == Institution.id)
+        .outerjoin(Cell, Cell.id == CellAssignment.cell_id)
+        .outerjoin(Escrow, Escrow.institution_id == Institution.id)
+        .where(Institution.id.in_(ids))).all()
+    by_id = {row[0].id: row for row in rows}
+    return [_result(by_id[i]) for i in ids if i in by_id]
 
 
 def _result(row) -> Result:
@@ -164,19 +210,38 @@ def _result(row) -> Result:
 
 
 def search(user, query: SearchQuery, *, page: int = 1, per_page: int = 50) -> Page:
-    """One page of the institutions `user` may see that match, with the total."""
+    """One page of the institutions `user` may see that match, with the total (exact up to COUNT_LIMIT)."""
     authz.require(user, "institution.list")
-    where = conditions(user, query)
-    total = db.session.scalar(select(func.count()).select_from(Institution).where(*where))
-    rows = db.session.execute(_rows(where, query).limit(per_page).offset((page - 1) * per_page)).all()
-    return Page([_result(r) for r in rows], total, page, per_page)
+    matches, _ = _matches(conditions(user, query), terms(query.q))
+    counted = db.session.scalar(select(func.count()).select_from(matches.limit(COUNT_LIMIT + 1).subquery()))
+    exact = counted <= COUNT_LIMIT
+    ids = list(db.session.scalars(_ordered_ids(user, query, exact=exact).limit(per_page).offset((page - 1) * per_page)))
+    return Page(_rows(ids), min(counted, COUNT_LIMIT), page, per_page, total_exact=exact)
 
 
-def each_result(user, query: SearchQuery, *, batch: int = 2000) -> Iterator[Result]:
-    """Every match, fetched in batches, for exports: memory stays flat however many there are. Read on a
-    connection of its own that holds no write lock, so a long export does not stop anyone's saving."""
+EXPORT_COLUMNS = (Institution.id, Institution.name, Institution.credit_code, Institution.category,
+                  Department.name_zh.label("department_name"), Institution.status, Institution.permit_number,
+                  Institution.licensed_on, Institution.address, District.name.label("district_name"),
+                  Cell.name.label("cell_name"), Escrow.status.label("escrow_status"), Institution.legal_representative,
+                  Institution.contact_phone)
+
+
+def each_row(user, query: SearchQuery, *, batch: int = 2000) -> Iterator:
+    """Every match as a row of EXPORT_COLUMNS, in the list's order, read in batches of plain rows (no records
+    built): memory stays flat however many there are. Read on a connection of its own that holds no write lock,
+    so a long export does not stop anyone's saving."""
     authz.require(user, "institution.list")
-    statement = _rows(conditions(user, query), query).execution_options(yield_per=batch)
-    with db.engine.connect() as connection, Session(bind=connection.execution_options(read_only=True)) as reader:
-        for row in reader.execute(statement):
-            yield _result(row)
+    matches, _ = _matches(conditions(user, query), terms(query.q))
+    exact = db.session.scalar(select(func.count()).select_from(matches.limit(COUNT_LIMIT + 1).subquery())) <= COUNT_LIMIT
+    ordered = _ordered_ids(user, query, exact=exact).execution_options(yield_per=batch)
+    columns = (select(*EXPORT_COLUMNS)
+               .join(Department, Department.code == Institution.department_code)
+               .join(District, District.code == Institution.district)
+               .outerjoin(CellAssignment, CellAssignment.institution_id == Institution.id)
+               .outerjoin(Cell, Cell.id == CellAssignment.cell_id)
+               .outerjoin(Escrow, Escrow.institution_id == Institution.id))
+    with db.engine.connect() as connection:
+        reader = connection.execution_options(read_only=True)
+        for chunk in reader.execute(ordered).scalars().partitions(batch):  # one snapshot for the ids and their rows
+            rows = {row.id: row for row in reader.execute(columns.where(Institution.id.in_(chunk)))}
+            yield from (rows[i] for i in chunk if i in rows)

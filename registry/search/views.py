@@ -12,7 +12,7 @@ from registry.core.spreadsheet import csv_lines
 from registry.core.web import page_arg
 from registry.extensions import limiter
 from registry.search import exports, public
-from registry.search.services import SearchQuery, each_result
+from registry.search.services import SearchQuery, each_row
 
 bp = Blueprint("search", __name__)
 
@@ -24,7 +24,7 @@ def export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     query = SearchQuery.from_args(request.args)
-    rows = (exports.row(result) for result in each_result(current_user, query))
+    rows = exports.rows(each_row(current_user, query))
     filename = f"institutions-{local_today():%Y%m%d}.{fmt}"
     if fmt == "csv":
         response = Response(stream_with_context(csv_lines(exports.header(), rows)), mimetype="text/csv; charset=utf-8")

@@ -127,3 +127,27 @@ def test_exports_open_in_excel_with_nothing_that_runs(as_user, make_institution,
 
 def test_exports_need_a_login(client):
     assert client.get("/institutions/export.csv").status_code == 302
+
+
+def test_a_word_in_half_the_register_is_counted_so_far_and_lists_the_newest(users, register, as_user, monkeypatch):
+    monkeypatch.setattr("registry.search.services.COUNT_LIMIT", 2)
+    result = search(users["market"], SearchQuery(q="培训").clean())
+    assert (result.total, result.total_exact) == (2, False)
+    assert [r.institution.name for r in result.items] == ["龙湾区飞鱼游泳培训中心", "鹿城区星光舞蹈培训学校",
+                                                          "鹿城区新华艺术培训学校"]  # newest first, every match
+    client = as_user("market")
+    listing = page(client.get("/institutions", query_string={"q": "培训"}))
+    assert "超过2条记录" in listing.select_one("h1").get_text()
+    assert "按登记时间由新到旧" in listing.get_text()
+    exported = client.get("/institutions/export.csv", query_string={"q": "培训"}).get_data(as_text=True)
+    assert len(list(csv.reader(io.StringIO(exported.lstrip("\ufeff"))))) == 1 + 3  # the header and every match
+    # Few enough matches: counted exactly and listed by relevance again.
+    narrowed = search(users["market"], SearchQuery(q="培训 鹿城区").clean())
+    assert (narrowed.total, narrowed.total_exact) == (2, True)
+
+
+def test_several_words_find_the_same_whichever_leads(users, register):
+    # The rarer word leads the search on SQLite; the result is every institution holding all the words.
+    assert _names(users["market"], q="温州市 新华") == {"鹿城区新华艺术培训学校"}
+    assert _names(users["market"], q="新华 温州市") == {"鹿城区新华艺术培训学校"}
+    assert _names(users["market"], q="学校 培训 鹿城区") == {"鹿城区新华艺术培训学校", "鹿城区星光舞蹈培训学校"}
