@@ -59,6 +59,9 @@ def initialise() -> None:
     upgrade(directory=str(PROJECT_ROOT / "migrations"))
     set_actor(db.session, None)
     load_reference_data(FIXTURES, current_app.config["REGISTRY_CATEGORY_DEPARTMENTS"])
+    from registry.enforcement.services import load_reference
+
+    load_reference(FIXTURES)  # checklists and violation types
     db.session.commit()
 
 
