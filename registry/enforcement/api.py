@@ -206,7 +206,9 @@ def lead_transition(lead_id: int):
                                    reply=str(body.get("reply") or ""), version=body.get("version"),
                                    closed_on=body.get("closed_on"), case_summary=str(body.get("case_summary") or ""))
     else:
-        services.get_lead(current_user, lead_id)  # 404/403 before telling anything about the input
+        from registry.core import authz
+
+        authz.require(current_user, "lead.handle", services.get_lead(current_user, lead_id))  # 404/403 first
         raise Invalid(gettext("Please correct the marked fields."), {"to": [gettext("Choose assigned, handling or closed.")]})
     return jsonify(lead_json(lead))
 
@@ -364,7 +366,8 @@ OPENAPI_SCHEMAS.update({
     "LeadInput": {"type": "object", "required": ["description"],
                   "properties": {"institution_id": _int, "subject_name": {**_text, "description": "when not in the register"},
                                  "subject_address": _text, "district": _text, "description": _text,
-                                 "reporter_name": _text, "reporter_phone": _text}},
+                                 "reporter_name": _text, "reporter_phone": _text,
+                                 "received_on": {**_date, "description": "the day the call came in (default today)"}}},
     "Referral": {"type": "object", "required": ["department", "description"],
                  "properties": {"department": _text, "description": _text}},
     "LeadTransition": {"type": "object", "required": ["to", "version"],

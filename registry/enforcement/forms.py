@@ -1,20 +1,21 @@
 """Enforcement's forms and the words for its codes, marked for translation."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 
 from registry.core.forms import BaseForm
+from registry.enforcement.rules import STEP_NAMES
 
 RESULT_LABELS = {"pass": _l("Pass"), "fail": _l("Fail"), "na": _l("Not applicable")}
 FOLLOW_UP_LABELS = {"pass": _l("Fixed"), "fail": _l("Not fixed")}
 OUTCOME_LABELS = {"compliant": _l("Compliant"), "rectification": _l("Rectification ordered"), "case": _l("Case opened")}
 SOURCE_LABELS = {"grid": _l("Grid worker's report"), "inspection": _l("Inspection finding"), "hotline": _l("Hotline"),
                  "public": _l("Public form")}
-LEAD_STATE_LABELS = {"received": _l("Received"), "assigned": _l("Assigned"), "handling": _l("Handling"), "closed": _l("Closed")}
+LEAD_STATE_LABELS = {"received": lazy_pgettext("lead state", "Received"), "assigned": _l("Assigned"), "handling": _l("Handling"),
+                     "closed": lazy_pgettext("lead state", "Closed")}
 LEAD_OUTCOME_LABELS = {"unfounded": _l("Unfounded"), "rectified": _l("Rectified"), "case_opened": _l("Case opened"),
                        "transferred": _l("Transferred")}
-STEP_LABELS = {"opened": _l("Opened (立案)"), "investigated": _l("Investigated (调查取证)"),
-               "notified": _l("Notified (告知)"), "reviewed": _l("Legal review (法制审核)"), "decided": _l("Decided (决定)"),
-               "served": _l("Served (送达)"), "executed": _l("Executed (执行)"), "closed": _l("Closed (结案)")}
+STEP_LABELS = {step.value: _l(name) for step, name in STEP_NAMES.items()}
 STEP_HINTS = {"investigated": _l("Evidence taken by at least two officers: inquiry records, on-site records, copies."),
               "notified": _l("The notice of the intended penalty, with the right to state, defend and ask for a hearing."),
               "reviewed": _l("The legal review opinion before the decision."),
@@ -25,7 +26,7 @@ STEP_HINTS = {"investigated": _l("Evidence taken by at least two officers: inqui
 SANCTION_LABELS = {"warning": _l("Warning or public criticism"), "fine": _l("Fine"),
                    "confiscation": _l("Confiscation of illegal income"), "refund": _l("Order to refund students"),
                    "suspension": _l("Suspension (停业整顿)"), "revocation": _l("Permit revoked")}
-GROUP_LABELS = {"disguised": _l("Disguised academic training"), "advertising": _l("Advertising"), "fees": _l("Fees"),
+GROUP_LABELS = {"disguised": _l("Disguised academic training"), "advertising": lazy_pgettext("violation", "Advertising"), "fees": _l("Fees"),
                 "staff": _l("Staff"), "safety": _l("Safety"), "unlicensed": _l("Unlicensed")}
 FINE_STATE_LABELS = {"unpaid": _l("Unpaid"), "part_paid": _l("Part-paid"), "paid": _l("Paid"), "overdue": _l("Overdue")}
 INDICATOR_LABELS = {
@@ -55,7 +56,8 @@ ENFORCEMENT_ACTION_LABELS = {
 
 class InspectionForm(BaseForm):
     inspected_on = StringField(_l("Date of the inspection"), render_kw={"type": "date"})
-    staff = SelectMultipleField(_l("Enforcement staff (at least two)"), choices=[], validate_choice=False)
+    staff = SelectMultipleField(_l("Enforcement staff (at least two)"), choices=[], validate_choice=False,
+                                render_kw={"size": 8})
     outcome = SelectField(_l("Outcome"), choices=[], validate_choice=False)
     deadline = StringField(_l("Rectification deadline"), render_kw={"type": "date"})
     notes = TextAreaField(_l("Notes"))
@@ -81,6 +83,7 @@ class HotlineForm(BaseForm):
     description = TextAreaField(_l("What was reported"))
     reporter_name = StringField(_l("Caller's name"))
     reporter_phone = StringField(_l("Caller's phone"))
+    received_on = StringField(_l("Call received on"), render_kw={"type": "date"})
 
 
 class PublicLeadForm(BaseForm):
@@ -114,7 +117,7 @@ class HandleForm(BaseForm):
 class CloseLeadForm(BaseForm):
     version = HiddenField()
     outcome = SelectField(_l("Outcome"), choices=[], validate_choice=False)
-    closed_on = StringField(_l("Closed on"), render_kw={"type": "date"})
+    closed_on = StringField(lazy_pgettext("lead", "Closed on"), render_kw={"type": "date"})
     reply = TextAreaField(_l("Reply given"))
     case_summary = TextAreaField(_l("Facts the case is opened on (outcome “case opened”)"))
 
@@ -126,8 +129,8 @@ class CaseForm(BaseForm):
     subject_name = StringField(_l("Operator's name (when not in the register)"))
     district = SelectField(_l("District"), choices=[], validate_choice=False)
     summary = TextAreaField(_l("Facts the case is opened on"))
-    opened_on = StringField(_l("Opened on"), render_kw={"type": "date"})
-    people = SelectMultipleField(_l("Officers"), choices=[], validate_choice=False)
+    opened_on = StringField(lazy_pgettext("case", "Opened on"), render_kw={"type": "date"})
+    people = SelectMultipleField(_l("Officers"), choices=[], validate_choice=False, render_kw={"size": 6})
     documents = StringField(_l("Document references (立案审批表)"))
 
 
@@ -135,11 +138,11 @@ class StepForm(BaseForm):
     version = HiddenField()
     step = HiddenField()
     on = StringField(_l("Date"), render_kw={"type": "date"})
-    people = SelectMultipleField(_l("Officers"), choices=[], validate_choice=False)
+    people = SelectMultipleField(_l("Officers"), choices=[], validate_choice=False, render_kw={"size": 6})
     documents = StringField(_l("Document references"))
     note = TextAreaField(_l("Note"))
     violation_type = SelectField(_l("Violation type"), choices=[], validate_choice=False)
-    sanctions = SelectMultipleField(_l("Sanctions"), choices=[], validate_choice=False)
+    sanctions = SelectMultipleField(_l("Sanctions"), choices=[], validate_choice=False, render_kw={"size": 6})
     illegal_income = StringField(_l("Illegal income (¥)"))
     fine = StringField(_l("Fine (¥)"))
     confiscation = StringField(_l("Confiscated (¥)"))
@@ -160,5 +163,5 @@ class ChecklistItemForm(BaseForm):
     label_en = StringField(_l("Item (English)"))
     legal_basis = StringField(_l("Legal basis"))
     bulletin_group = SelectField(_l("Counts in the bulletin as"), choices=[], validate_choice=False)
-    position = IntegerField(_l("Position"), default=100)
+    position = IntegerField(lazy_pgettext("checklist", "Position"), default=100)
     active = BooleanField(_l("In use"), default=True)

@@ -58,6 +58,10 @@ class Step(StrEnum):
 
 
 STEPS = tuple(Step)
+STEP_NAMES = {Step.opened: N_("Opened (立案)"), Step.investigated: N_("Investigated (调查取证)"),
+              Step.notified: N_("Notified (告知)"), Step.reviewed: N_("Legal review (法制审核)"),
+              Step.decided: N_("Decided (决定)"), Step.served: N_("Served (送达)"), Step.executed: N_("Executed (执行)"),
+              Step.closed: N_("Closed (结案)")}
 
 
 class Sanction(StrEnum):
@@ -222,7 +226,7 @@ def check_step(current: str | None, requested: str, *, on: date | None, previous
     if expected is None:
         return {"step": Problem(N_("The case is closed."))}
     if Step(requested) is not expected:
-        problems["step"] = Problem(N_("The next step is “%(expected)s”: steps cannot be skipped."), {"expected": expected.value})
+        problems["step"] = Problem(N_("The next step is “%(expected)s”: steps cannot be skipped."), {"expected": expected})
     if on is None:
         problems["on"] = Problem(N_("Enter the date of this step."))
     elif on > today:

@@ -201,13 +201,15 @@ def new_lead():
     authz.require(current_user, "lead.create")
     form = HotlineForm()
     form.district.choices = _district_choices("—")
-    if request.method == "GET" and request.args.get("institution_id", "").isdigit():
-        form.institution_id.data = request.args["institution_id"]
+    if request.method == "GET":
+        form.received_on.data = local_today().isoformat()
+        if request.args.get("institution_id", "").isdigit():
+            form.institution_id.data = request.args["institution_id"]
     if form.validate_on_submit():
         try:
             lead = services.record_hotline_lead(current_user, form.values(
                 ("institution_id", "subject_name", "subject_address", "district", "description", "reporter_name",
-                 "reporter_phone")))
+                 "reporter_phone", "received_on")))
         except Invalid as error:
             form.take_errors(error)
         else:
@@ -329,6 +331,8 @@ def case(case_id: int):
     form.version.data = record.version
     form.step.data = next_step.value if next_step else ""
     return render_template("enforcement/case.html", case=record, form=form, next_step=next_step,
+                           step_hint=STEP_HINTS.get(next_step.value, "") if next_step else "",
+                           people={u.username: u.label for u in services.staff_choices()},
                            fine=services.fine_of(record.id), can_step=authz.can(current_user, "case.step", record),
                            violation_types=services.violation_types()), _status(form)
 
@@ -426,8 +430,10 @@ def indicator_records(key: str):
         start = start if start and start <= end else end.replace(day=1)
     district = request.args.get("district")
     found = indicators.records(current_user, key, start, end, district=district)
+    summed = key in ("staff_person_times", "fines_fen")  # these figures add up values; the others count records
+    total = sum(r.value or 0 for r in found) if summed else len(found)
     return render_template("enforcement/indicator_records.html", key=key, label=INDICATOR_LABELS[key], start=start,
-                           end=end, district=district, records=_loaded(found))
+                           end=end, district=district, records=_loaded(found), total=total)
 
 
 def _loaded(found) -> list[dict]:

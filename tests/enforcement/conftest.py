@@ -57,3 +57,12 @@ def step(client, token_for):
 
 def commit():
     db.session.commit()
+
+
+@pytest.fixture
+def token_for(token_for):
+    """API headers of `username`, asking for English answers (the Chinese ones are checked in test_api_in_chinese)."""
+    def make(username: str) -> dict:
+        return {**token_for(username), "Accept-Language": "en"}
+
+    return make

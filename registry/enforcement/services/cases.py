@@ -17,8 +17,8 @@ from registry.enforcement import rules
 from registry.enforcement.models import CaseStep, Fine, PenaltyCase
 from registry.enforcement.rules import Sanction, Step
 from registry.enforcement.services import checklists
-from registry.enforcement.services.common import (check_version, day, enforcement_staff, flush_versioned, invalid,
-                                                  money, names, nothing, text)
+from registry.enforcement.services.common import (check_version, day, enforcement_staff, flush_versioned, invalid, like,
+                                                  money, names, nothing, paged, scoped, text)
 from registry.extensions import db
 from registry.register import services as register
 from registry.register.models import Institution
@@ -140,6 +140,8 @@ def record_step(user, case_id: int, raw: dict, *, version) -> PenaltyCase:
     for key, problem in rules.check_step(case.step.value, requested, on=on, previous_on=previous.done_on if previous else None,
                                          today=local_today(), people=len(names(raw.get("people"))),
                                          documents=documents).items():
+        if "expected" in problem.params:  # the step's name in the user's language
+            problem = gettext(problem.msgid, expected=gettext(rules.STEP_NAMES[problem.params["expected"]]))
         problems.setdefault(key, problem)
     decision = None
     if requested == Step.decided and "step" not in problems:
@@ -230,10 +232,7 @@ class CaseFilters:
 
 def list_cases(user, *, filters: CaseFilters, page: int = 1, per_page: int = 50) -> Page:
     authz.require(user, "case.list")
-    query = select(PenaltyCase)
-    condition = visible(user)
-    if condition is not None:
-        query = query.where(condition)
+    query = scoped(select(PenaltyCase), visible(user))
     if filters.step in Step.__members__:
         query = query.where(PenaltyCase.step == Step(filters.step))
     if filters.open_only:
@@ -243,10 +242,8 @@ def list_cases(user, *, filters: CaseFilters, page: int = 1, per_page: int = 50)
     if filters.department:
         query = query.where(PenaltyCase.department_code == filters.department)
     if filters.q:
-        like = "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = like(filters.q)
         query = query.outerjoin(Institution, Institution.id == PenaltyCase.institution_id).where(or_(
-            PenaltyCase.number.like(like.upper(), escape="\\"), PenaltyCase.subject_name.like(like, escape="\\"),
-            Institution.name.like(like, escape="\\")))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    items = list(db.session.scalars(query.order_by(PenaltyCase.id.desc()).limit(per_page).offset((page - 1) * per_page)))
-    return Page(items, total, page, per_page)
+            PenaltyCase.number.like(pattern.upper(), escape="\\"), PenaltyCase.subject_name.like(pattern, escape="\\"),
+            Institution.name.like(pattern, escape="\\")))
+    return paged(query, PenaltyCase.id.desc(), page=page, per_page=per_page)

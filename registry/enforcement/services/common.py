@@ -107,3 +107,24 @@ def nothing():
 def user_department(user, fallback: str) -> str:
     """The department a user acts for; an administrator acts for the record's own."""
     return getattr(user, "department_code", None) or fallback
+
+
+def scoped(query, condition):
+    """`query` restricted to what a user may read (`condition` None: everything)."""
+    return query if condition is None else query.where(condition)
+
+
+def like(text: str) -> str:
+    """A LIKE pattern finding `text` anywhere, its wildcards escaped (use with escape="\\")."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def paged(query, *order, page: int, per_page: int):
+    """One page of `query` in `order`, with the count of all its rows."""
+    from sqlalchemy import func
+
+    from registry.register.services import Page
+
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = list(db.session.scalars(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)))
+    return Page(items, total, page, per_page)

@@ -15,7 +15,7 @@ from registry.enforcement import rules
 from registry.enforcement.models import Fine, Payment, PenaltyCase
 from registry.enforcement.rules import FineState
 from registry.enforcement.services.cases import visible as visible_cases
-from registry.enforcement.services.common import check_version, day, flush_versioned, invalid, money, text
+from registry.enforcement.services.common import check_version, day, flush_versioned, invalid, money, paged, scoped, text
 from registry.extensions import db
 from registry.register.services import Page
 
@@ -86,10 +86,7 @@ class Totals:
 
 
 def _query(user, filters: FineFilters):
-    query = select(Fine).join(PenaltyCase, PenaltyCase.id == Fine.case_id)
-    condition = visible_cases(user)
-    if condition is not None:
-        query = query.where(condition)
+    query = scoped(select(Fine).join(PenaltyCase, PenaltyCase.id == Fine.case_id), visible_cases(user))
     today = local_today()
     if filters.state == FineState.paid:
         query = query.where(Fine.paid >= Fine.amount)
@@ -122,7 +119,6 @@ def list_fines(user, *, filters: FineFilters, page: int = 1, per_page: int = 50)
     count, amount, paid = db.session.execute(select(func.count(), func.coalesce(func.sum(sub.c.amount), 0),
                                                     func.coalesce(func.sum(when((sub.c.paid > sub.c.amount, sub.c.amount),
                                                                                 else_=sub.c.paid)), 0))).one()
-    items = list(db.session.scalars(query.order_by(Fine.decided_on.desc(), Fine.id.desc())
-                                    .limit(per_page).offset((page - 1) * per_page)))
-    return Page(items, count, page, per_page), Totals(count, int(amount), int(paid))
+    return paged(query, Fine.decided_on.desc(), Fine.id.desc(), page=page, per_page=per_page), \
+        Totals(count, int(amount), int(paid))
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, or_, select
 
 from registry.core import audit, authz
 from registry.core.errors import NotFound
@@ -15,7 +15,7 @@ from registry.enforcement.models import Inspection, InspectionResult, Inspection
 from registry.enforcement.rules import Outcome, Result
 from registry.enforcement.services import checklists
 from registry.enforcement.services.common import (check_version, day, enforcement_staff, flush_versioned, invalid,
-                                                  names, nothing, text, user_department)
+                                                  names, nothing, paged, scoped, text, user_department)
 from registry.extensions import db
 from registry.grid import storage
 from registry.grid.services import Upload, clean_photo
@@ -168,10 +168,7 @@ class InspectionFilters:
 
 
 def _filtered(user, filters: InspectionFilters):
-    query = select(Inspection).join(Institution, Institution.id == Inspection.institution_id)
-    condition = visible(user)
-    if condition is not None:
-        query = query.where(condition)
+    query = scoped(select(Inspection).join(Institution, Institution.id == Inspection.institution_id), visible(user))
     if filters.institution_id is not None:
         query = query.where(Inspection.institution_id == filters.institution_id)
     if filters.outcome in Outcome.__members__:
@@ -191,11 +188,8 @@ def _filtered(user, filters: InspectionFilters):
 
 def list_inspections(user, *, filters: InspectionFilters, page: int = 1, per_page: int = 50) -> Page:
     authz.require(user, "inspection.list")
-    query = _filtered(user, filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    items = list(db.session.scalars(query.order_by(Inspection.inspected_on.desc(), Inspection.id.desc())
-                                    .limit(per_page).offset((page - 1) * per_page)))
-    return Page(items, total, page, per_page)
+    return paged(_filtered(user, filters), Inspection.inspected_on.desc(), Inspection.id.desc(), page=page,
+                 per_page=per_page)
 
 
 def overdue(inspection: Inspection) -> bool:

@@ -11,7 +11,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from registry.accounts.models import User
@@ -21,8 +21,8 @@ from registry.core.models import local_today
 from registry.enforcement import rules
 from registry.enforcement.models import Lead
 from registry.enforcement.rules import LeadOutcome, LeadSource, LeadState
-from registry.enforcement.services.common import (check_version, day, enforcement_staff, flush_versioned, invalid,
-                                                  nothing, staff_choices, text)
+from registry.enforcement.services.common import (check_version, day, enforcement_staff, flush_versioned, invalid, like,
+                                                  nothing, paged, scoped, staff_choices, text)
 from registry.extensions import db
 from registry.grid.signals import visit_reported
 from registry.register import services as register
@@ -127,11 +127,14 @@ def record_hotline_lead(user, raw: dict) -> Lead:
     description = text(raw, "description", problems, required=gettext("Describe what was reported."))
     reporter = text(raw, "reporter_name", problems, limit=50)
     phone = _phone(raw, problems, required=False)
+    received = day(raw, "received_on", problems)  # a call logged the day after it came in keeps its own day
+    if received is not None and received > local_today():
+        problems["received_on"] = gettext("The date cannot be in the future.")
     if problems:
         raise invalid(problems)
     lead = _new(LeadSource.hotline, institution=institution, description=description, subject_name=name,
                 subject_address=address, district=district, reporter_name=reporter, reporter_phone=phone,
-                reported_by_id=user.id)
+                reported_by_id=user.id, received_on=received)
     audit.note(db.session, "lead.hotline")
     _add(lead)
     db.session.flush()
@@ -296,10 +299,7 @@ class LeadFilters:
 
 def list_leads(user, *, filters: LeadFilters, page: int = 1, per_page: int = 50) -> Page:
     authz.require(user, "lead.list")
-    query = select(Lead)
-    condition = visible(user)
-    if condition is not None:
-        query = query.where(condition)
+    query = scoped(select(Lead), visible(user))
     if filters.state in LeadState.__members__:
         query = query.where(Lead.state == LeadState(filters.state))
     elif filters.state == "open":
@@ -313,14 +313,12 @@ def list_leads(user, *, filters: LeadFilters, page: int = 1, per_page: int = 50)
     if filters.department:
         query = query.where(Lead.department_code == filters.department)
     if filters.q:
-        like = "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = like(filters.q)
         query = query.outerjoin(Institution, Institution.id == Lead.institution_id).where(or_(
-            Lead.subject_name.like(like, escape="\\"), Institution.name.like(like, escape="\\"),
+            Lead.subject_name.like(pattern, escape="\\"), Institution.name.like(pattern, escape="\\"),
             Lead.tracking_number == filters.q.upper()))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     order = (Lead.deadline, Lead.id) if filters.overdue else (Lead.received_on.desc(), Lead.id.desc())
-    items = list(db.session.scalars(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)))
-    return Page(items, total, page, per_page)
+    return paged(query, *order, page=page, per_page=per_page)
 
 
 def overdue(lead: Lead) -> bool:
