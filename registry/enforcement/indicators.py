@@ -1,7 +1,8 @@
 """Enforcement's figures for the bulletin (DOMAIN.md, indicators 3–6), by district, for a period [start, end] inclusive.
 
 Each figure counts records by the district of their institution (`institutions.district`); a lead or case about an
-operator not in the register counts under the district recorded with it, else under "".
+operator not in the register counts under the district recorded with it, else under "". A district with no record
+in the period is absent; a district present carries every key (0 when none).
 
 - `staff_person_times`: the staff of the inspections made in the period, summed (人次).
 - `institutions_inspected`: the inspections made in the period, re-inspections included (家次).

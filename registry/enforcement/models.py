@@ -73,6 +73,7 @@ class Inspection(Audited, Timestamped, db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     institution = relationship("Institution", lazy="joined")
+    department = relationship("Department")
     follows = relationship("Inspection", remote_side=[id], foreign_keys=[follows_id])
     recorded_by = relationship("User")
     staff = relationship("InspectionStaff", order_by="InspectionStaff.id", back_populates="inspection")

@@ -140,6 +140,20 @@ def test_the_public_form_is_rate_limited(database_url):
         db.engine.dispose()
 
 
+def test_the_public_form_needs_its_csrf_token(database_url):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(database_url, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        client = app.test_client()
+        data = {"subject_name": "某托管班", "subject_address": "某小区", "description": "无证", "reporter_phone": "13900004444"}
+        assert client.post("/report", data=data).status_code == 400
+        token = page(client.get("/report")).select_one('input[name="csrf_token"]')["value"]
+        assert client.post("/report", data={**data, "csrf_token": token}).status_code == 200
+        db.session.remove()
+        db.engine.dispose()
+
+
 def test_a_grid_worker_sees_only_their_reports(staff, client, as_user):
     as_user("grid")
     assert client.get("/enforcement/leads").status_code == 200

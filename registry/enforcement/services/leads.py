@@ -281,7 +281,7 @@ def close_lead(user, lead_id: int, *, outcome: str, reply: str, version, closed_
 
         open_case(user, {"institution_id": lead.institution_id, "lead_id": lead.id, "summary": case_summary,
                          "subject_name": lead.subject_name, "district": lead.district, "opened_on": on.isoformat(),
-                         "people": [user.username]})
+                         "people": [lead.assignee.username if lead.assignee else user.username]})
     return lead
 
 
