@@ -66,6 +66,8 @@ def _register_areas(app: Flask) -> None:
     from registry.accounts import views as account_views
     from registry.cli import register_commands
     from registry.core import api, web
+    from registry.enforcement import api as enforcement_api  # noqa: F401  (adds routes to the API blueprint)
+    from registry.enforcement import views as enforcement_views
     from registry.escrow import api as escrow_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.escrow import views as escrow_views
     # The register's API first: other areas' API modules extend its "Institution" schema.
@@ -82,6 +84,8 @@ def _register_areas(app: Flask) -> None:
     app.register_blueprint(escrow_views.bp)
     app.register_blueprint(grid_views.bp)
     app.register_blueprint(search_views.bp)
+    app.register_blueprint(enforcement_views.bp)
+    app.register_blueprint(enforcement_views.public_bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
     register_commands(app)

@@ -59,6 +59,9 @@ def initialise() -> None:
     upgrade(directory=str(PROJECT_ROOT / "migrations"))
     set_actor(db.session, None)
     load_reference_data(FIXTURES, current_app.config["REGISTRY_CATEGORY_DEPARTMENTS"])
+    from registry.enforcement.services import load_reference
+
+    load_reference(FIXTURES)  # checklists and violation types
     db.session.commit()
 
 
@@ -204,8 +207,9 @@ def demo_command(host: str, port: int, no_serve: bool):
         initialise()
         created = load_demo()
     click.echo("Demo data " + ("loaded." if created else "already there: reusing it."))
-    click.echo(f"Demo accounts (password “{DEMO_PASSWORD}”): admin; edu, tech, arts, sports (licensing officers); "
-               "grid (grid worker); market (market regulation).")
+    click.echo(f"Demo accounts (password “{DEMO_PASSWORD}”): admin; edu, tech, arts, sports (licensing officers) and "
+               "edu2, tech2, arts2, sports2 (their enforcement colleagues); grid (grid worker); market, market2 (market "
+               "regulation).")
     if not no_serve:
         from werkzeug.serving import run_simple
 
@@ -264,4 +268,7 @@ def load_demo() -> bool:
     from registry.grid.demo import load_grid_demo
 
     load_grid_demo(admin, FIXTURES)
+    from registry.enforcement.demo import load_enforcement_demo
+
+    load_enforcement_demo(local_today())
     return True

@@ -139,6 +139,8 @@ def from_environment(instance_path: str, *, demo: bool = False) -> dict:
         "SESSION_COOKIE_SECURE": production and env.get("REGISTRY_INSECURE_COOKIES") != "1",
         **escrow_settings(env),
         **grid_settings(env),
+        "REGISTRY_LEAD_DAYS": parse_whole("REGISTRY_LEAD_DAYS", env.get("REGISTRY_LEAD_DAYS"), 15, low=1),
+        "REGISTRY_PUBLIC_LEAD_LIMIT": env.get("REGISTRY_PUBLIC_LEAD_LIMIT") or "5 per hour",
     }
 
 

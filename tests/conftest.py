@@ -16,7 +16,7 @@ from registry.extensions import db
 
 PASSWORD = "correct-horse-battery"
 PG_URL = os.environ.get("REGISTRY_TEST_DATABASE_URL")
-KEEP_TABLES = {"alembic_version", "departments", "categories", "districts"}  # reference data, loaded once
+KEEP_TABLES = {"alembic_version", "departments", "categories", "districts", "checklist_items", "violation_types"}  # reference data, loaded once
 
 BASE_CONFIG = {
     "SECRET_KEY": "test-secret",

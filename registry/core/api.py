@@ -14,6 +14,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Filled by each area's api module: path → {method: operation}; components merged likewise.
 OPENAPI_PATHS: dict = {}
 OPENAPI_SCHEMAS: dict = {}
+# A record's class → its JSON, for the `current` of a 409 (stale) answer; institutions when not listed.
+CURRENT_JSON: dict = {}
 
 
 def error_response(status: int, code: str, message: str, **extra):
@@ -28,7 +30,7 @@ def service_error_response(error: ServiceError):
     if isinstance(error, Stale):
         from registry.register.api import institution_json
 
-        extra["current"] = institution_json(error.current)
+        extra["current"] = CURRENT_JSON.get(type(error.current), institution_json)(error.current)
     return error_response(error.status, error.code, error.message, **extra)
 
 

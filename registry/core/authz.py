@@ -30,6 +30,20 @@ ACTIONS = (
     "visit.list",
     "visit.view",
     "visit.create",
+    "inspection.list",
+    "inspection.view",
+    "inspection.create",
+    "lead.list",
+    "lead.view",
+    "lead.create",
+    "lead.handle",
+    "case.list",
+    "case.view",
+    "case.open",
+    "case.step",
+    "fine.view",
+    "fine.pay",
+    "checklist.manage",
 )
 
 
@@ -111,7 +125,49 @@ def can(user, action: str, obj=None) -> bool:
         from registry.grid.services import leads
 
         return user.role == GRID_WORKER and obj is not None and leads(getattr(user, "id", None), obj.id)
-    return False  # institution.import, user.manage, audit.view, grid.manage: admins only
+    if action.split(".")[0] in ("inspection", "lead", "case", "fine"):
+        return _enforcement(user, action, obj)
+    return False  # institution.import, user.manage, audit.view, grid.manage, checklist.manage: admins only
+
+
+def _enforcing_department(user, department_code: str | None) -> bool:
+    """Officers and market staff act for their own department's records (market regulation is a department too)."""
+    return user.role in (OFFICER, MARKET) and bool(user.department_code) and user.department_code == department_code
+
+
+def _enforcement(user, action: str, obj) -> bool:
+    """Enforcement: officers act on their department's institutions and the leads and cases routed to it; partners
+    of a joint inspection read the inspections they took part in; market staff read everything and act on what is
+    routed to market regulation (unlicensed operators, advertising, fees); grid workers follow the leads they
+    reported. `obj` is the record (inspection, lead, case, fine), or for `*.create`/`case.open` the institution
+    (inspection) or the department acting."""
+    if action in ("inspection.list", "case.list"):
+        return user.role in (OFFICER, MARKET)
+    if action == "lead.list":
+        return user.role in (OFFICER, MARKET, GRID_WORKER)
+    if action == "lead.create":
+        return user.role in (OFFICER, MARKET) and bool(user.department_code)
+    if obj is None:
+        return action in ("inspection.create", "case.open") and user.role in (OFFICER, MARKET) and bool(user.department_code)
+    if action == "inspection.view":
+        return user.role == MARKET or (user.role == OFFICER and (
+            institution_scope(user).allows(obj.institution.department_code)
+            or user.department_code in obj.partner_departments or user.department_code == obj.department_code))
+    if action == "inspection.create":  # obj: the institution; market regulation inspects every category
+        return user.role == MARKET or _own_department(user, obj.department_code)
+    if action == "lead.view":
+        if user.role == GRID_WORKER:
+            return obj.reported_by_id is not None and obj.reported_by_id == getattr(user, "id", None)
+        return user.role == MARKET or _enforcing_department(user, obj.department_code)
+    if action == "lead.handle":
+        return _enforcing_department(user, obj.department_code)
+    if action == "case.open":  # obj: the department that would own the case
+        return _enforcing_department(user, obj)
+    if action in ("case.view", "fine.view"):
+        return user.role == MARKET or _enforcing_department(user, obj.department_code)
+    if action in ("case.step", "fine.pay"):
+        return _enforcing_department(user, obj.department_code)
+    return False
 
 
 def require(user, action: str, obj=None) -> None:

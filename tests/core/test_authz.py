@@ -58,6 +58,42 @@ EXPECTED.update({
     ("visit.create", ACADEMIC): {"admin"},
 })
 
+# Enforcement: an inspection of an academic institution led by education with a sports officer (joint); a lead and a
+# case routed to education; a lead routed to market regulation (an unlicensed operator).
+JOINT = Record(institution=ACADEMIC, department_code="edu", partner_departments={"edu", "sports"})
+EDU_ONLY = Record(institution=ACADEMIC, department_code="edu", partner_departments={"edu"})
+LEAD = Record(department_code="edu", reported_by_id=None)
+MARKET_LEAD = Record(department_code="market", reported_by_id=None)
+CASE = Record(department_code="edu")
+EXPECTED.update({
+    ("inspection.list", None): {"admin", "edu", "sports", "market"},
+    ("inspection.view", JOINT): {"admin", "edu", "sports", "market"},
+    ("inspection.view", EDU_ONLY): {"admin", "edu", "market"},
+    ("inspection.create", None): {"admin", "edu", "sports", "market"},
+    ("inspection.create", ACADEMIC): {"admin", "edu", "market"},
+    ("lead.list", None): {"admin", "edu", "sports", "grid", "market"},
+    ("lead.view", LEAD): {"admin", "edu", "market"},
+    ("lead.create", None): {"admin", "edu", "sports", "market"},
+    ("lead.handle", LEAD): {"admin", "edu"},
+    ("lead.handle", MARKET_LEAD): {"admin", "market"},
+    ("case.list", None): {"admin", "edu", "sports", "market"},
+    ("case.view", CASE): {"admin", "edu", "market"},
+    ("case.open", None): {"admin", "edu", "sports", "market"},
+    ("case.open", "edu"): {"admin", "edu"},
+    ("case.open", "market"): {"admin", "market"},
+    ("case.step", CASE): {"admin", "edu"},
+    ("fine.view", CASE): {"admin", "edu", "market"},
+    ("fine.pay", CASE): {"admin", "edu"},
+    ("checklist.manage", None): {"admin"},
+})
+
+
+def test_grid_worker_sees_the_leads_they_reported():
+    grid = SimpleNamespace(role="grid_worker", department_code=None, id=7, is_authenticated=True, is_active=True)
+    own, other = Record(department_code="edu", reported_by_id=7), Record(department_code="edu", reported_by_id=8)
+    assert can(grid, "lead.view", own) and not can(grid, "lead.view", other)
+    assert not can(grid, "lead.handle", own)
+
 
 def test_every_action_is_in_the_matrix():
     assert {action for action, _ in EXPECTED} == set(ACTIONS)
@@ -77,7 +113,7 @@ def test_anonymous_can_do_nothing():
 
 # Routes that anyone may open; every other route must refuse an anonymous visitor.
 PUBLIC = {"static", "accounts.login", "accounts.logout", "accounts.language", "api.token", "api.openapi",
-          "search.lookup", "search.public_list"}
+          "search.lookup", "search.public_list", "enforcement_public.public_report", "enforcement_public.public_track"}
 
 
 def test_every_route_has_an_access_rule(app, client):

@@ -28,11 +28,12 @@ def test_demo_creates_then_reuses_its_data(tmp_path, monkeypatch):
         from registry.register.models import Institution
 
         assert {u.username for u in db.session.scalars(select(User))} == {
-            "admin", "edu", "tech", "arts", "sports", "grid", "market"}
+            "admin", "edu", "tech", "arts", "sports", "grid", "market", "edu2", "tech2", "arts2", "sports2", "market2"}
         statuses = dict(db.session.execute(select(Institution.status, func.count()).group_by(Institution.status)).all())
         assert sum(statuses.values()) == 301  # 300 from the fixture and the record one conversion created
         assert set(statuses) == {"applied", "licensed", "rejected", "suspended", "revoked", "deregistered", "converted"}
         assert verify(db.session).ok
+        _check_enforcement_demo()
         db.engine.dispose()
 
 
@@ -87,3 +88,19 @@ def test_settings_parsing():
     assert parse_category_departments("arts:culture2")["arts"] == "culture2"
     with pytest.raises(ConfigError):
         parse_category_departments("custody:market")
+
+
+def _check_enforcement_demo():
+    """The enforcement demo holds what a supervisor looks for: overdue rectifications, overdue leads, fines in each
+    state, cases at several steps."""
+    from registry.enforcement import services
+    from registry.enforcement.models import Fine, Lead, PenaltyCase
+    from registry.extensions import db
+    from registry.accounts.models import User
+
+    admin = db.session.scalar(select(User).where(User.username == "admin"))
+    assert services.list_inspections(admin, filters=services.InspectionFilters(overdue=True)).total == 2
+    assert services.list_leads(admin, filters=services.LeadFilters(overdue=True)).total >= 1
+    assert {services.state_of(f).value for f in db.session.scalars(select(Fine))} >= {"paid", "overdue"}
+    assert len({c.step for c in db.session.scalars(select(PenaltyCase))}) >= 3
+    assert {lead.source.value for lead in db.session.scalars(select(Lead))} == {"grid", "hotline", "public"}

@@ -42,9 +42,31 @@ RESOURCES = {
     "grid.visit": ("visit", {}, VISIT_READERS, set()),
     "grid.photo": ("visit", {"photo_id": "photo"}, VISIT_READERS, set()),
     "api.get_visit": ("visit", {}, VISIT_READERS, set()),
+    # Enforcement: the arts officers' inspection, lead, case and fine; market regulation reads them all and may
+    # inspect any institution; a joint partner would read the inspection (tests/enforcement).
+    "enforcement.inspect": ("institution", {}, READERS, READERS),
+    "enforcement.inspection": ("inspection", {}, READERS, READERS),
+    "enforcement.photo": ("inspection", {"result_id": "result"}, READERS, set()),
+    "api.get_inspection": ("inspection", {}, READERS, set()),
+    "api.patch_inspection": ("inspection", {}, set(), READERS),
+    "api.refer_inspection": ("inspection", {}, set(), READERS),
+    "enforcement.lead": ("lead", {}, READERS, EDITORS),
+    "api.get_lead": ("lead", {}, READERS, set()),
+    "api.lead_transition": ("lead", {}, set(), EDITORS),
+    "enforcement.case": ("case", {}, READERS, EDITORS),
+    "api.get_case": ("case", {}, READERS, set()),
+    "api.case_steps": ("case", {}, READERS, set()),
+    "api.add_case_step": ("case", {}, set(), EDITORS),
+    "enforcement.fine": ("fine", {}, READERS, EDITORS),
+    "api.get_fine": ("fine", {}, READERS, set()),
+    "api.fine_payments": ("fine", {}, READERS, set()),
+    "api.add_payment": ("fine", {}, set(), EDITORS),
+    "enforcement.checklist_item": ("checklist_item", {}, {"admin"}, {"admin"}),
 }
 ADMIN_ONLY = {"accounts.edit_user"}
-ID_ARGUMENTS = {"institution": "institution_id", "statement": "statement_id", "charge": "charge_id", "visit": "visit_id"}
+ID_ARGUMENTS = {"institution": "institution_id", "statement": "statement_id", "charge": "charge_id", "visit": "visit_id",
+                "inspection": "inspection_id", "lead": "lead_id", "case": "case_id", "fine": "fine_id",
+                "checklist_item": "item_id"}
 # A square around the institution's point (120.6543, 28.0123): its grid cell.
 CELL = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "C1", "name": "五马网格"},
         "geometry": {"type": "Polygon", "coordinates": [[[120.64, 28.00], [120.67, 28.00], [120.67, 28.02],
@@ -84,7 +106,30 @@ def records(users, make_user, make_institution):
                               photos=[grid.Upload("门口.png", _png())]).visit
     db.session.commit()
     return {"institution": institution.id, "statement": statement.id, "charge": charge.id, "visit": visit.id,
-            "photo": visit.photos[0].id}
+            "photo": visit.photos[0].id, **_enforcement_records(institution, users["arts"], make_user("arts2", "officer", "culture"))}
+
+
+def _enforcement_records(institution, arts, arts2) -> dict:
+    from registry.enforcement import services
+    from registry.grid.services import Upload
+
+    results = {i.key: "pass" for i in services.checklist("arts")}
+    results["fire_safety"] = "fail"
+    inspection = services.record_inspection(arts, institution.id, {
+        "inspected_on": "2026-09-01", "staff": ["arts", "arts2"], "results": results, "outcome": "case",
+        "item_notes": {"fire_safety": "安全出口堵塞"}, "case_summary": "消防安全隐患"},
+        photos={"fire_safety": Upload("出口.png", _png())})
+    lead = services.record_hotline_lead(arts, {"institution_id": institution.id, "description": "周末开设数学班"})
+    [case] = services.cases_from(inspection_id=inspection.id)
+    for step in ("investigated", "notified", "reviewed"):
+        services.record_step(arts, case.id, {"step": step, "on": "2026-09-10", "people": ["arts", "arts2"], "documents": "文书"},
+                             version=case.version)
+    services.record_step(arts, case.id, {"step": "decided", "on": "2026-09-20", "people": ["arts", "arts2"],
+                                         "documents": "决定书", "violation_type": "safety_violation", "sanctions": ["fine"],
+                                         "fine": "5000"}, version=case.version)
+    db.session.commit()
+    return {"inspection": inspection.id, "result": inspection.failed_results[0].id, "lead": lead.id, "case": case.id,
+            "fine": services.fine_of(case.id).id, "checklist_item": services.checklist("arts")[0].id}
 
 
 def _url(app, endpoint, records):

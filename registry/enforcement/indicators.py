@@ -1,0 +1,183 @@
+"""Enforcement's figures for the bulletin (DOMAIN.md, indicators 3–6), by district, for a period [start, end] inclusive.
+
+Each figure counts records by the district of their institution (`institutions.district`); a lead or case about an
+operator not in the register counts under the district recorded with it, else under "". A district with no record
+in the period is absent; a district present carries every key (0 when none).
+
+- `staff_person_times`: the staff of the inspections made in the period, summed (人次).
+- `institutions_inspected`: the inspections made in the period, re-inspections included (家次).
+- `joint_inspections`: those of them made with staff of more than one department.
+- `violations_<group>`: violations found in the period, by the bulletin's six kinds: each failed checklist item of a
+  first inspection (not a re-inspection, whose failures are the same violations not yet fixed) made in the period,
+  counted by its item's kind; plus each case decided in the period that was not opened from an inspection (a lead,
+  the hotline, the public), counted by its violation type's kind. A case opened from an inspection is already counted
+  through that inspection's failed items, so nothing is counted twice.
+- `cases_opened`, `cases_decided`, `cases_closed`: cases whose step of that name is dated in the period.
+- `fines_fen`: fines plus illegal income confiscated by the decisions dated in the period (罚没金额), in fen.
+- `leads_received`: leads received in the period; `leads_closed`: closed in the period; `leads_closed_on_time`: of
+  those, closed by their deadline; `leads_overdue`: received by `end`, past their deadline on `end` and not closed by
+  then (the state as of `end`, not today).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, literal, or_, select
+
+from registry.enforcement.models import (CaseStep, ChecklistItem, Inspection, InspectionResult, InspectionStaff, Lead,
+                                         PenaltyCase, ViolationType)
+from registry.enforcement.rules import BulletinGroup, Result, Step
+from registry.extensions import db
+from registry.register.models import Institution
+
+KEYS = ("staff_person_times", "institutions_inspected", "joint_inspections",
+        *(f"violations_{group.value}" for group in BulletinGroup),
+        "cases_opened", "cases_decided", "cases_closed", "fines_fen",
+        "leads_received", "leads_closed", "leads_closed_on_time", "leads_overdue")
+CASE_STEPS = {"cases_opened": Step.opened, "cases_decided": Step.decided, "cases_closed": Step.closed}
+
+
+def empty() -> dict[str, int]:
+    return {key: 0 for key in KEYS}
+
+
+# --- what each figure counts: a query of (district, id, ...) rows --------------------------------------------------
+
+def _inspections(start: date, end: date, *, joint: bool = False):
+    query = (select(Institution.district.label("district"), Inspection.id.label("id"))
+             .join(Institution, Institution.id == Inspection.institution_id)
+             .where(Inspection.inspected_on.between(start, end)))
+    return query.where(Inspection.joint.is_(True)) if joint else query
+
+
+def _staff(start: date, end: date):
+    return (select(Institution.district.label("district"), Inspection.id.label("id"),
+                   func.count(InspectionStaff.id).label("value"))
+            .join(Institution, Institution.id == Inspection.institution_id)
+            .join(InspectionStaff, InspectionStaff.inspection_id == Inspection.id)
+            .where(Inspection.inspected_on.between(start, end)).group_by(Institution.district, Inspection.id))
+
+
+def _failed_items(start: date, end: date, group: str):
+    return (select(Institution.district.label("district"), InspectionResult.id.label("id"),
+                   Inspection.id.label("inspection_id"))
+            .join(Inspection, Inspection.id == InspectionResult.inspection_id)
+            .join(Institution, Institution.id == Inspection.institution_id)
+            .join(ChecklistItem, ChecklistItem.id == InspectionResult.item_id)
+            .where(Inspection.inspected_on.between(start, end), Inspection.follows_id.is_(None),
+                   InspectionResult.result == Result.failed, ChecklistItem.bulletin_group == group))
+
+
+def _case_district():
+    return func.coalesce(Institution.district, PenaltyCase.district, literal(""))
+
+
+def _decided_cases(start: date, end: date, group: str | None = None):
+    query = (select(_case_district().label("district"), PenaltyCase.id.label("id"),
+                    (PenaltyCase.fine_amount + PenaltyCase.confiscation_amount).label("value"))
+             .outerjoin(Institution, Institution.id == PenaltyCase.institution_id)
+             .where(PenaltyCase.decided_on.between(start, end)))
+    if group is not None:
+        query = (query.join(ViolationType, ViolationType.code == PenaltyCase.violation_type_code)
+                 .where(ViolationType.bulletin_group == group, PenaltyCase.inspection_id.is_(None)))
+    return query
+
+
+def _case_steps(start: date, end: date, step: Step):
+    return (select(_case_district().label("district"), PenaltyCase.id.label("id"))
+            .join(CaseStep, CaseStep.case_id == PenaltyCase.id)
+            .outerjoin(Institution, Institution.id == PenaltyCase.institution_id)
+            .where(CaseStep.step == step, CaseStep.done_on.between(start, end)))
+
+
+def _leads(key: str, start: date, end: date):
+    district = func.coalesce(Institution.district, Lead.district, literal(""))
+    query = select(district.label("district"), Lead.id.label("id")).outerjoin(Institution, Institution.id == Lead.institution_id)
+    if key == "leads_received":
+        return query.where(Lead.received_on.between(start, end))
+    if key == "leads_closed":
+        return query.where(Lead.closed_on.between(start, end))
+    if key == "leads_closed_on_time":
+        return query.where(Lead.closed_on.between(start, end), Lead.closed_on <= Lead.deadline)
+    # leads_overdue: open on `end` (received by then, not closed by then) and past the deadline
+    return query.where(Lead.received_on <= end, Lead.deadline < end, or_(Lead.closed_on.is_(None), Lead.closed_on > end))
+
+
+def source(key: str, start: date, end: date):
+    """The query behind one figure: rows of (district, id[, value]) — records are counted, or their values summed."""
+    if key == "staff_person_times":
+        return _staff(start, end)
+    if key == "institutions_inspected":
+        return _inspections(start, end)
+    if key == "joint_inspections":
+        return _inspections(start, end, joint=True)
+    if key in CASE_STEPS:
+        return _case_steps(start, end, CASE_STEPS[key])
+    if key == "fines_fen":
+        return _decided_cases(start, end)
+    if key.startswith("leads_"):
+        return _leads(key, start, end)
+    raise KeyError(key)
+
+
+def by_district(start: date, end: date) -> dict[str, dict[str, int]]:
+    """Every figure of the period [start, end], by district code (see the module's description of each)."""
+    figures: dict[str, dict[str, int]] = defaultdict(empty)
+    for key in KEYS:
+        if key.startswith("violations_"):
+            continue
+        sub = source(key, start, end).subquery()
+        value = func.sum(sub.c.value) if "value" in sub.c else func.count()
+        for district, total in db.session.execute(select(sub.c.district, value).group_by(sub.c.district)):
+            figures[district or ""][key] += int(total or 0)
+    for group in BulletinGroup:
+        key = f"violations_{group.value}"
+        for query in (_failed_items(start, end, group.value), _decided_cases(start, end, group.value)):
+            sub = query.subquery()
+            for district, total in db.session.execute(select(sub.c.district, func.count()).group_by(sub.c.district)):
+                figures[district or ""][key] += int(total)
+    return {district: dict(values) for district, values in figures.items()}
+
+
+# --- the records behind a figure -------------------------------------------------------------------------------------
+
+@dataclass
+class Record:
+    kind: str  # inspection | case | lead
+    id: int
+    district: str
+    value: int | None = None  # staff of an inspection, fen of a decision
+    result_id: int | None = None  # the failed checklist item counted, for a violation found by an inspection
+
+
+def records(user, key: str, start: date, end: date, *, district: str | None = None, limit: int = 500) -> list[Record]:
+    """The records behind one figure, as far as `user` may read them (an officer: their department's)."""
+    from registry.enforcement.services import cases, inspections, leads
+
+    if key not in KEYS:
+        raise KeyError(key)
+    if key.startswith("violations_"):
+        group = key.removeprefix("violations_")
+        parts = [("result", _failed_items(start, end, group), inspections.visible(user)),
+                 ("case", _decided_cases(start, end, group), cases.visible(user))]
+    elif key.startswith("leads_"):
+        parts = [("lead", source(key, start, end), leads.visible(user))]
+    elif key in CASE_STEPS or key == "fines_fen":
+        parts = [("case", source(key, start, end), cases.visible(user))]
+    else:
+        parts = [("inspection", source(key, start, end), inspections.visible(user))]
+    found: list[Record] = []
+    for kind, query, condition in parts:
+        if condition is not None:
+            query = query.where(condition)
+        sub = query.subquery()
+        rows = select(sub).where(sub.c.district == (district or "")) if district is not None else select(sub)
+        for row in db.session.execute(rows.limit(limit)).mappings():
+            if kind == "result":
+                found.append(Record("inspection", row["inspection_id"], row["district"] or "", result_id=row["id"]))
+            else:
+                found.append(Record(kind, row["id"], row["district"] or "", row.get("value")))
+    return found
+

@@ -1,0 +1,130 @@
+"""What enforcement's actions share: validation errors, dates and amounts as typed, versions, staff, scope."""
+from __future__ import annotations
+
+from flask_babel import gettext
+from sqlalchemy import false, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from registry.accounts.models import Role, User
+from registry.core.errors import Invalid, Stale
+from registry.core.problems import Problem, translate
+from registry.escrow.rules import parse_day, parse_money
+from registry.extensions import db
+
+ENFORCEMENT_ROLES = (Role.officer, Role.market)
+TEXT_LIMIT = 4000
+
+
+def invalid(problems: dict) -> Invalid:
+    return Invalid(gettext("Please correct the marked fields."),
+                   {name: [translate(p) if isinstance(p, Problem) else str(p)] for name, p in problems.items()})
+
+
+def text(raw: dict, name: str, problems: dict, *, limit: int = TEXT_LIMIT, required: str | None = None) -> str:
+    value = raw.get(name)
+    value = value.strip() if isinstance(value, str) else ("" if value is None else str(value).strip())
+    if len(value) > limit:
+        problems[name] = gettext("At most %(count)s characters.", count=limit)
+    elif required and not value:
+        problems[name] = required
+    return value
+
+
+def day(raw: dict, name: str, problems: dict):
+    try:
+        return parse_day(raw.get(name))
+    except (TypeError, ValueError):
+        problems[name] = gettext("Enter a date as YYYY-MM-DD.")
+        return None
+
+
+def money(raw: dict, name: str, problems: dict) -> int | None:
+    try:
+        fen = parse_money(raw.get(name))
+    except ValueError:
+        problems[name] = gettext("Enter an amount in yuan, such as 5000 or 5000.50.")
+        return None
+    if fen is not None and fen < 0:
+        problems[name] = gettext("The amount cannot be negative.")
+        return None
+    return fen
+
+
+def names(value) -> list[str]:
+    """Usernames as sent: a list, or text separated by commas, spaces or new lines."""
+    if isinstance(value, str):
+        value = value.replace("，", ",").replace("\n", ",").replace(" ", ",").split(",")
+    if not isinstance(value, (list, tuple)):
+        return []
+    seen: list[str] = []
+    for name in value:
+        name = str(name).strip()
+        if name and name not in seen:
+            seen.append(name)
+    return seen
+
+
+def enforcement_staff(usernames: list[str], field: str, problems: dict) -> list[User]:
+    """The active officers and market staff named; a problem on `field` names those who are not."""
+    found = {u.username: u for u in db.session.scalars(select(User).where(User.username.in_(usernames)))} if usernames else {}
+    wrong = [n for n in usernames if n not in found or not found[n].active or found[n].role not in ENFORCEMENT_ROLES
+             or not found[n].department_code]
+    if wrong:
+        problems[field] = gettext("Not enforcement staff: %(names)s.", names=", ".join(wrong))
+    return [found[n] for n in usernames if n not in wrong]
+
+
+def staff_choices() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.active.is_(True), User.role.in_(ENFORCEMENT_ROLES),
+                                                      User.department_code.is_not(None))
+                                   .order_by(User.department_code, User.username)))
+
+
+def check_version(record, version) -> None:
+    try:
+        given = int(version)
+    except (TypeError, ValueError):
+        raise Invalid(gettext("Please correct the marked fields."), {"version": [gettext("Send the version you read.")]})
+    if given != record.version:
+        raise Stale(gettext("Someone else changed this record after you opened it. "
+                            "Here it is as it is now; make your change again."), record)
+
+
+def flush_versioned(record) -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        current = db.session.get(type(record), record.id)
+        raise Stale(gettext("Someone else changed this record while you were saving it. "
+                            "Here it is as it is now; make your change again."), current)
+
+
+def nothing():
+    return false()
+
+
+def user_department(user, fallback: str) -> str:
+    """The department a user acts for; an administrator acts for the record's own."""
+    return getattr(user, "department_code", None) or fallback
+
+
+def scoped(query, condition):
+    """`query` restricted to what a user may read (`condition` None: everything)."""
+    return query if condition is None else query.where(condition)
+
+
+def like(text: str) -> str:
+    """A LIKE pattern finding `text` anywhere, its wildcards escaped (use with escape="\\")."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def paged(query, *order, page: int, per_page: int):
+    """One page of `query` in `order`, with the count of all its rows."""
+    from sqlalchemy import func
+
+    from registry.register.services import Page
+
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = list(db.session.scalars(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)))
+    return Page(items, total, page, per_page)

@@ -1,0 +1,115 @@
+"""`indicators.by_district`, the contract with the bulletin, against records built for it; and the page listing the
+records behind one figure."""
+from datetime import date, timedelta
+
+import pytest
+
+from registry.core.models import local_today
+from registry.enforcement import indicators, services
+from registry.extensions import db
+from tests.conftest import page
+
+LUCHENG, OUHAI = "330302", "330304"
+
+
+def _answers(category, failed=()):
+    return {i.key: "fail" if i.key in failed else "pass" for i in services.checklist(category)}
+
+
+@pytest.fixture
+def period(staff, make_institution):
+    """A month of enforcement work in two districts, and some before and after it, built through the services."""
+    today = local_today()
+    start, end = today - timedelta(days=40), today - timedelta(days=10)
+    on = lambda n: (start + timedelta(days=n)).isoformat()  # noqa: E731
+    arts_a = make_institution(category="arts", district=LUCHENG)
+    arts_b = make_institution(category="arts", district=OUHAI, latitude=27.99, longitude=120.6)
+    arts, market = staff["arts"], staff["market"]
+
+    def inspection(institution, day, *, who=("arts", "arts2"), failed=(), outcome=None, user=arts, **extra):
+        outcome = outcome or ("rectification" if failed else "compliant")
+        raw = {"inspected_on": day, "staff": list(who), "results": _answers(institution.category.value, failed),
+               "item_notes": {k: "问题" for k in failed}, "outcome": outcome, **extra}
+        if outcome == "rectification":
+            raw["deadline"] = (date.fromisoformat(day) + timedelta(days=10)).isoformat()
+        return services.record_inspection(user, institution.id, raw)
+
+    # In the period: Lucheng three inspections (one joint of 3 staff), Ouhai one.
+    first = inspection(arts_a, on(1), failed=["no_illegal_ads", "fee_schedule_displayed", "charge_limits"])
+    inspection(arts_a, on(2), who=("arts", "arts2", "market"))
+    # The re-inspection's failure is the same violation not yet fixed: not counted again.
+    inspection(arts_a, on(12), failed=["no_illegal_ads"], follows=first.id)
+    inspection(arts_b, on(3), failed=["fire_safety"], outcome="case", case_summary="消防通道堵塞")
+    # Outside the period.
+    inspection(arts_b, (start - timedelta(days=3)).isoformat(), failed=["no_academic_content"])
+
+    # A case from a hotline lead about an unlicensed operator in Ouhai, decided in the period: violation + fine.
+    lead = services.record_hotline_lead(market, {"subject_name": "无证补习班", "district": OUHAI, "description": "无证办学"})
+    lead.received_on = date.fromisoformat(on(0))
+    lead.deadline = lead.received_on + timedelta(days=15)
+    case = services.open_case(market, {"lead_id": lead.id, "subject_name": "无证补习班", "district": OUHAI,
+                                       "summary": "无证办学", "opened_on": on(4), "people": ["market", "market2"]})
+    for n, name in enumerate(("investigated", "notified", "reviewed"), start=5):
+        services.record_step(market, case.id, {"step": name, "on": on(n), "people": ["market", "market2"],
+                                               "documents": "文书"}, version=case.version)
+    services.record_step(market, case.id, {"step": "decided", "on": on(9), "people": ["market", "market2"],
+                                           "documents": "决定书", "violation_type": "unlicensed_training",
+                                           "sanctions": ["fine", "confiscation"], "illegal_income": "20000",
+                                           "fine": "30000", "confiscation": "20000"}, version=case.version)
+    # Leads: Lucheng received in the period and closed on time, one closed late, one still open and overdue at `end`.
+    def lead_on(institution, received, closed=None, **values):
+        record = services.record_hotline_lead(arts, {"institution_id": institution.id if institution else "",
+                                                     "description": "举报", **values})
+        record.received_on = date.fromisoformat(received)
+        record.deadline = record.received_on + timedelta(days=15)
+        if closed:
+            record.state, record.closed_on, record.outcome, record.reply = "closed", date.fromisoformat(closed), "rectified", "已整改"
+        return record
+
+    lead_on(arts_a, on(1), on(10))
+    lead_on(arts_a, on(2), on(25))
+    lead_on(arts_a, on(3))
+    lead_on(arts_a, (start - timedelta(days=30)).isoformat(), on(5))  # received before, closed in the period, late
+    lead_on(None, on(4), subject_name="某培训点")  # no institution, no district: key ""
+    db.session.commit()
+    return start, end
+
+
+def test_by_district(period):
+    start, end = period
+    figures = indicators.by_district(start, end)
+    assert set(figures) == {LUCHENG, OUHAI, ""}
+    for values in figures.values():
+        assert set(values) == set(indicators.KEYS) and all(isinstance(v, int) for v in values.values())
+    lucheng, ouhai = figures[LUCHENG], figures[OUHAI]
+    assert (lucheng["staff_person_times"], lucheng["institutions_inspected"], lucheng["joint_inspections"]) == (7, 3, 1)
+    assert (ouhai["staff_person_times"], ouhai["institutions_inspected"], ouhai["joint_inspections"]) == (2, 1, 0)
+    assert (lucheng["violations_advertising"], lucheng["violations_fees"]) == (1, 2)
+    assert (ouhai["violations_safety"], ouhai["violations_unlicensed"], ouhai["violations_disguised"]) == (1, 1, 0)
+    assert (ouhai["cases_opened"], ouhai["cases_decided"], ouhai["cases_closed"]) == (2, 1, 0)
+    assert ouhai["fines_fen"] == 5_000_000 and lucheng["fines_fen"] == 0
+    assert (lucheng["leads_received"], lucheng["leads_closed"], lucheng["leads_closed_on_time"]) == (3, 3, 1)
+    assert lucheng["leads_overdue"] == 1 and ouhai["leads_received"] == 1 and ouhai["leads_overdue"] == 1
+    assert figures[""]["leads_received"] == 1 and figures[""]["leads_overdue"] == 1  # open since day 4, due day 19
+
+
+def test_a_period_with_nothing(period):
+    start, _ = period
+    assert indicators.by_district(start - timedelta(days=400), start - timedelta(days=365)) == {}
+
+
+def test_the_records_behind_a_figure(period, client, as_user):
+    start, end = period
+    as_user("arts")
+    response = client.get(f"/enforcement/indicators/violations_fees?start={start}&end={end}&district={LUCHENG}")
+    assert response.status_code == 200
+    rows = page(response).select("table tbody tr")
+    assert len(rows) == 2 and all("收费" in row.get_text() or "3个月" in row.get_text() for row in rows)
+    # Market regulation's unlicensed case is not the culture officer's to see; market staff see it.
+    url = f"/enforcement/indicators/violations_unlicensed?start={start}&end={end}&district={OUHAI}"
+    assert page(client.get(url)).select("table tbody tr td a") == []
+    as_user("market")
+    assert "无证补习班" in page(client.get(url)).select_one("table tbody").get_text()
+    fines = page(client.get(f"/enforcement/indicators/fines_fen?start={start}&end={end}&district={OUHAI}"))
+    assert fines.select_one("strong.num").get_text() == "¥50,000.00"
+    assert client.get("/enforcement/indicators/nonsense").status_code == 404

@@ -1,0 +1,182 @@
+"""Enforcement's pages, used as an officer, an administrator, a grid worker and the public use them."""
+import io
+
+
+from registry.extensions import db
+from tests.conftest import field_errors, page
+from tests.enforcement.conftest import days_ago
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 40, 40)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _form(institution_category="arts", failed=(), **values):
+    from registry.enforcement import services
+
+    data = {f"result-{i.key}": "fail" if i.key in failed else "pass" for i in services.checklist(institution_category)}
+    data.update(values)
+    return data
+
+
+def test_an_officer_records_an_inspection_on_the_form(staff, make_institution, client, as_user):
+    institution = make_institution(category="arts")
+    as_user("arts")
+    url = f"/enforcement/institutions/{institution.id}/inspect"
+    form = page(client.get(url))
+    assert len(form.select("table.checklist tbody tr")) == 10
+    # One staff member only, a failure without a note, no deadline: each error beside its field, the answers kept.
+    response = client.post(url, data=_form(failed=["fire_safety"], inspected_on=days_ago(2), staff=["arts"],
+                                           outcome="rectification", notes="现场检查"))
+    assert response.status_code == 422
+    assert field_errors(response, "staff") == ["An inspection is made by at least 2 enforcement staff."] or \
+        field_errors(response, "staff") == ["一次检查至少由 2 名执法人员进行。"]
+    assert field_errors(response, "deadline")
+    shown = page(response)
+    assert shown.select_one('input[name="result-fire_safety"][value="fail"]').has_attr("checked")
+    assert shown.select_one("#notes").get_text().strip() == "现场检查"
+    data = _form(failed=["fire_safety"], inspected_on=days_ago(2), staff=["arts", "arts2", "market"],
+                 outcome="rectification", deadline=days_ago(-10), **{"note-fire_safety": "安全出口堵塞"})
+    data["photo-fire_safety"] = (io.BytesIO(_png()), "出口.png")
+    response = client.post(url, data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    shown = page(client.get(response.headers["Location"]))
+    text = shown.get_text()
+    assert "安全出口堵塞" in text and days_ago(-10) in text
+    photo = shown.select_one("img.enf-photo")["src"]
+    assert client.get(photo).headers["Content-Type"] == "image/png"
+    # The institution's page lists it; a re-inspection lists only the failed item.
+    panel = page(client.get(f"/institutions/{institution.id}")).select_one("#enforcement")
+    assert days_ago(2) in panel.get_text()
+    follow = page(client.get(shown.select_one(".pagehead .actions a")["href"]))
+    assert [tr.select_one("input[type=radio]")["name"] for tr in follow.select("table.checklist tbody tr")] == ["result-fire_safety"]
+
+
+def test_a_case_decision_out_of_range_shows_the_range(staff, make_institution, client, as_user):
+    from registry.enforcement import services
+
+    institution = make_institution(category="arts")
+    case = services.open_case(staff["arts"], {"institution_id": institution.id, "summary": "违规收费",
+                                              "people": ["arts", "arts2"], "opened_on": days_ago(20)})
+    for step in ("investigated", "notified", "reviewed"):
+        services.record_step(staff["arts"], case.id, {"step": step, "on": days_ago(15), "people": ["arts", "arts2"],
+                                                      "documents": "文书"}, version=case.version)
+    db.session.commit()
+    as_user("arts")
+    url = f"/enforcement/cases/{case.id}"
+    shown = page(client.get(url))
+    assert "决定" in shown.select_one("form h2").get_text() or "Decided" in shown.select_one("form h2").get_text()
+    response = client.post(url, data={"version": case.version, "step": "decided", "on": days_ago(10),
+                                      "people": ["arts", "arts2"], "documents": "决定书", "violation_type": "fee_violation",
+                                      "sanctions": ["fine"], "fine": "80000"})
+    assert response.status_code == 422
+    assert any("¥50,000.00" in e for e in field_errors(response, "fine"))
+    assert page(response).select_one("#fine")["value"] == "80000"
+    response = client.post(url, data={"version": case.version, "step": "decided", "on": days_ago(10),
+                                      "people": ["arts", "arts2"], "documents": "决定书", "violation_type": "fee_violation",
+                                      "sanctions": ["fine", "refund"], "fine": "20000", "refund_order": "退还学员费用共计3.2万元"})
+    assert response.status_code == 302
+    fines = page(client.get("/enforcement/fines"))
+    assert "¥20,000.00" in fines.select_one(".totals").get_text()
+    assert case.number in fines.select_one("table tbody").get_text()
+
+
+def test_leads_are_handled_on_their_page(staff, make_institution, client, as_user):
+    institution = make_institution(category="arts")
+    as_user("arts")
+    response = client.post("/enforcement/leads/new", data={"institution_id": str(institution.id), "description": ""})
+    assert response.status_code == 422 and field_errors(response, "description")
+    response = client.post("/enforcement/leads/new", data={"institution_id": str(institution.id),
+                                                           "description": "晚上九点后仍在上课", "reporter_phone": "13900002222"})
+    assert response.status_code == 302
+    url = response.headers["Location"]
+    shown = page(client.get(url))
+    assert "晚上九点后仍在上课" in shown.get_text()
+    version = shown.select_one('input[name="assign-version"]')["value"]
+    assert client.post(url, data={"action": "assign", "assign-version": version, "assign-assignee": "arts2"}).status_code == 302
+    closing = client.post(url, data={"action": "close", "close-version": str(int(version) + 1), "close-outcome": "rectified",
+                                     "close-closed_on": days_ago(0), "close-reply": ""})
+    assert closing.status_code == 422 and field_errors(closing, "close-reply")
+    client.post(url, data={"action": "close", "close-version": str(int(version) + 1), "close-outcome": "rectified",
+                           "close-closed_on": days_ago(0), "close-reply": "已责令调整上课时间"})
+    assert "已责令调整上课时间" in page(client.get(url)).get_text()
+    assert page(client.get("/enforcement/leads?state=closed")).select("table tbody tr")
+
+
+def test_the_public_reports_and_follows_only_their_own_report(staff, make_institution, client):
+    institution = make_institution(category="arts", name="鹿城区彩虹美术培训学校")
+    response = client.post("/report", data={"subject_name": institution.name, "subject_address": "解放街",
+                                            "description": "周末上数学课", "reporter_phone": ""})
+    assert response.status_code == 422 and field_errors(response, "reporter_phone")
+    response = client.post("/report", data={"subject_name": institution.name, "subject_address": "解放街",
+                                            "description": "周末上数学课", "reporter_phone": "13900003333"})
+    assert response.status_code == 200
+    number = page(response).select_one(".tracking").get_text(strip=True)
+    from registry.enforcement.models import Lead
+
+    lead = db.session.query(Lead).one()
+    assert lead.tracking_number == number and lead.department_code == "culture"  # the name is in the register
+    found = client.get(f"/report/track?number={number.lower().replace('-', '')}&phone=3333")
+    assert found.status_code == 200 and number in found.get_data(as_text=True)
+    assert "13900003333" not in found.get_data(as_text=True)
+    assert client.get(f"/report/track?number={number}&phone=1111").status_code == 404
+    assert client.get("/report/track?number=AAAA-BBBB-CCCC&phone=3333").status_code == 404
+
+
+def test_the_public_form_is_rate_limited(database_url):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(database_url, RATELIMIT_ENABLED=True, REGISTRY_PUBLIC_LEAD_LIMIT="2 per hour")
+    with app.app_context():
+        client = app.test_client()
+        data = {"subject_name": "某托管班", "subject_address": "某小区", "description": "无证", "reporter_phone": "13900004444"}
+        assert [client.post("/report", data=data).status_code for _ in range(3)] == [200, 200, 429]
+        assert client.get("/report").status_code == 200  # reading the form is not limited
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_the_public_form_needs_its_csrf_token(database_url):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(database_url, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        client = app.test_client()
+        data = {"subject_name": "某托管班", "subject_address": "某小区", "description": "无证", "reporter_phone": "13900004444"}
+        assert client.post("/report", data=data).status_code == 400
+        token = page(client.get("/report")).select_one('input[name="csrf_token"]')["value"]
+        assert client.post("/report", data={**data, "csrf_token": token}).status_code == 200
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_grid_worker_sees_only_their_reports(staff, client, as_user):
+    as_user("grid")
+    assert client.get("/enforcement/leads").status_code == 200
+    assert client.get("/enforcement/inspections").status_code == 403
+    assert client.get("/enforcement/fines").status_code == 403
+
+
+def test_an_admin_edits_the_checklists(staff, client, as_user):
+    as_user("admin")
+    response = client.post("/enforcement/checklists/new", data={"category": "tech", "key": "robot_safety", "label_zh": "",
+                                                                "label_en": "Robot kits safe", "legal_basis": "", "position": "5"})
+    assert response.status_code == 422 and field_errors(response, "label_zh") and field_errors(response, "legal_basis")
+    response = client.post("/enforcement/checklists/new", data={
+        "category": "tech", "key": "robot_safety", "label_zh": "机器人套件安全", "label_en": "Robot kits safe",
+        "legal_basis": "产品质量法", "bulletin_group": "safety", "position": "5"})
+    assert response.status_code == 302
+    assert "机器人套件安全" in page(client.get("/enforcement/checklists")).get_text()
+    from registry.enforcement import services
+
+    item = next(i for i in services.checklist("tech") if i.key == "robot_safety")
+    assert client.post(f"/enforcement/checklists/{item.id}", data={
+        "label_zh": "机器人套件安全", "label_en": "Robot kits safe", "legal_basis": "产品质量法", "position": "5"}).status_code == 302
+    assert "robot_safety" not in [i.key for i in services.checklist("tech")]  # retired, not deleted
+    assert "robot_safety" in [i.key for i in services.checklist("tech", active_only=False)]
+    as_user("tech")
+    assert client.get("/enforcement/checklists").status_code == 403
