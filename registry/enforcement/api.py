@@ -6,7 +6,7 @@ from flask import jsonify, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from registry.core.api import CURRENT_JSON, OPENAPI_PATHS, OPENAPI_SCHEMAS, bp, json_body, page_args
+from registry.core.api import CURRENT_JSON, OPENAPI_PATHS, OPENAPI_SCHEMAS, bp, id_arg, json_body, page_args
 from registry.core.errors import Invalid
 from registry.core.openapi import error, json_content, ref
 from registry.enforcement import rules, services
@@ -97,15 +97,6 @@ def _page(result, serialise) -> dict:
             "per_page": result.per_page}
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    if value == "":
-        return None
-    if not value.isdigit() or int(value) > 2**31 - 1:
-        raise Invalid(gettext("Invalid filter."), {name: [gettext("Enter a whole number.")]})
-    return int(value)
-
-
 def _day_arg(name: str):
     try:
         return parse_day(request.args.get(name) or None)
@@ -125,7 +116,7 @@ def _created(body: dict, endpoint: str, **ids):
 @login_required
 def list_inspections():
     page, per_page = page_args()
-    filters = services.InspectionFilters(institution_id=_int_arg("institution_id"), outcome=request.args.get("outcome", ""),
+    filters = services.InspectionFilters(institution_id=id_arg("institution_id"), outcome=request.args.get("outcome", ""),
                                          overdue=request.args.get("overdue") in ("1", "true"),
                                          start=_day_arg("start"), end=_day_arg("end"))
     return jsonify(_page(services.list_inspections(current_user, filters=filters, page=page, per_page=per_page),
@@ -174,7 +165,7 @@ def list_leads():
     page, per_page = page_args()
     filters = services.LeadFilters(state=request.args.get("state", ""), source=request.args.get("source", ""),
                                    overdue=request.args.get("overdue") in ("1", "true"),
-                                   institution_id=_int_arg("institution_id"), department=request.args.get("department", ""))
+                                   institution_id=id_arg("institution_id"), department=request.args.get("department", ""))
     return jsonify(_page(services.list_leads(current_user, filters=filters, page=page, per_page=per_page), lead_json))
 
 
@@ -219,7 +210,7 @@ def lead_transition(lead_id: int):
 @login_required
 def list_cases():
     page, per_page = page_args()
-    filters = services.CaseFilters(step=request.args.get("step", ""), institution_id=_int_arg("institution_id"),
+    filters = services.CaseFilters(step=request.args.get("step", ""), institution_id=id_arg("institution_id"),
                                    department=request.args.get("department", ""), q=request.args.get("q", "")[:60])
     return jsonify(_page(services.list_cases(current_user, filters=filters, page=page, per_page=per_page), case_json))
 
@@ -261,7 +252,7 @@ def list_fines():
     page, per_page = page_args()
     filters = services.FineFilters(state=request.args.get("state", ""), department=request.args.get("department", ""),
                                    district=request.args.get("district", ""), start=_day_arg("start"), end=_day_arg("end"),
-                                   institution_id=_int_arg("institution_id"))
+                                   institution_id=id_arg("institution_id"))
     result, totals = services.list_fines(current_user, filters=filters, page=page, per_page=per_page)
     return jsonify({**_page(result, fine_json), "totals": {"count": totals.count, "amount": yuan_text(totals.amount),
                                                            "paid": yuan_text(totals.paid),

@@ -12,6 +12,7 @@ from registry.core import authz
 from registry.core.errors import Invalid
 from registry.core.forms import choices
 from registry.core.models import local_today
+from registry.core.web import page_arg, upload_limit
 from registry.enforcement import indicators, rules, services
 from registry.enforcement.forms import (ENFORCEMENT_ACTION_LABELS, FINE_STATE_LABELS, FOLLOW_UP_LABELS, GROUP_LABELS,
                                         INDICATOR_LABELS, LEAD_OUTCOME_LABELS, LEAD_STATE_LABELS, OUTCOME_LABELS,
@@ -48,11 +49,6 @@ def _labels(state):
 
 def item_label(item) -> str:
     return item.label_en if str(get_locale()) == "en" else item.label_zh
-
-
-def _page_arg() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
 
 
 def _day_arg(name: str) -> date | None:
@@ -105,18 +101,18 @@ def enforcement_panel(institution):
 def inspections():
     filters = services.InspectionFilters(outcome=request.args.get("outcome", ""), overdue=request.args.get("overdue") == "1",
                                          start=_day_arg("start"), end=_day_arg("end"))
-    page = services.list_inspections(current_user, filters=filters, page=_page_arg())
+    page = services.list_inspections(current_user, filters=filters, page=page_arg())
     return render_template("enforcement/inspections.html", page=page, filters=filters)
 
 
 @bp.route("/institutions/<int:institution_id>/inspect", methods=["GET", "POST"])
+@upload_limit(12 * MAX_PHOTO_BYTES)  # a photo for each checklist item
 @login_required
 def inspect(institution_id: int):
-    request.max_content_length = max(current_app.config.get("MAX_CONTENT_LENGTH") or 0, 12 * MAX_PHOTO_BYTES)
     institution = register.get_institution(current_user, institution_id)
     authz.require(current_user, "inspection.create", institution)
     follows = None
-    if request.values.get("follows", "").isdigit():
+    if request.values.get("follows", "").isdecimal():
         follows = services.get_inspection(current_user, int(request.values["follows"]))
         if follows.institution_id != institution.id:
             abort(404)
@@ -190,7 +186,7 @@ def photo(inspection_id: int, result_id: int):
 def leads():
     filters = services.LeadFilters(state=request.args.get("state", ""), source=request.args.get("source", ""),
                                    overdue=request.args.get("overdue") == "1", q=request.args.get("q", "")[:60].strip())
-    page = services.list_leads(current_user, filters=filters, page=_page_arg())
+    page = services.list_leads(current_user, filters=filters, page=page_arg())
     return render_template("enforcement/leads.html", page=page, filters=filters,
                            lead_days=current_app.config["REGISTRY_LEAD_DAYS"])
 
@@ -203,7 +199,7 @@ def new_lead():
     form.district.choices = _district_choices("—")
     if request.method == "GET":
         form.received_on.data = local_today().isoformat()
-        if request.args.get("institution_id", "").isdigit():
+        if request.args.get("institution_id", "").isdecimal():
             form.institution_id.data = request.args["institution_id"]
     if form.validate_on_submit():
         try:
@@ -269,7 +265,7 @@ def lead(lead_id: int):
 def cases():
     filters = services.CaseFilters(step=request.args.get("step", ""), open_only=request.args.get("open") == "1",
                                    q=request.args.get("q", "")[:60].strip())
-    return render_template("enforcement/cases.html", page=services.list_cases(current_user, filters=filters, page=_page_arg()),
+    return render_template("enforcement/cases.html", page=services.list_cases(current_user, filters=filters, page=page_arg()),
                            filters=filters)
 
 
@@ -281,7 +277,7 @@ def new_case():
     form.district.choices = _district_choices("—")
     form.people.choices = _staff_choices()
     institution = None
-    if (form.institution_id.data or request.args.get("institution_id", "")).isdigit():
+    if (form.institution_id.data or request.args.get("institution_id", "")).isdecimal():
         institution = register.get_institution(current_user, int(form.institution_id.data or request.args["institution_id"]))
     if request.method == "GET":
         form.institution_id.data = institution.id if institution else ""
@@ -354,7 +350,7 @@ def fine_range_text(vtype) -> str:
 def fines():
     filters = services.FineFilters(state=request.args.get("state", ""), department=request.args.get("department", ""),
                                    district=request.args.get("district", ""), start=_day_arg("start"), end=_day_arg("end"))
-    page, totals = services.list_fines(current_user, filters=filters, page=_page_arg())
+    page, totals = services.list_fines(current_user, filters=filters, page=page_arg())
     return render_template("enforcement/fines.html", page=page, totals=totals, filters=filters,
                            districts=register.districts(), departments=register.departments())
 

@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 from registry.core.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, bp, json_body, page_args
 from registry.core.openapi import error, json_content, ref
 from registry.escrow import services as escrow_services
-from registry.escrow.rules import EscrowStatus
+from registry.enforcement.services.standing import Standing, standing_of
+from registry.escrow.rules import EscrowStatus, yuan_text
 from registry.register import services
 from registry.register.rules import Category, Status, TeachingMode
 
@@ -20,12 +21,18 @@ def institution_json(institution) -> dict:
         "converted_to": successor.id if successor else None,
         "escrow_status": escrow_services.status_of(institution.id).value,
         **_grid_fields(institution.id),
+        **_standing_fields(standing_of([institution.id]).get(institution.id, Standing())),
     }
 
 
 def _list_item_json(result) -> dict:
     """A search result: the record and what the search already joined (no query per institution)."""
-    return {**_record_fields(result.institution), "escrow_status": result.escrow_status, "cell": result.cell_code}
+    return {**_record_fields(result.institution), "escrow_status": result.escrow_status, "cell": result.cell_code,
+            **_standing_fields(result.standing)}
+
+
+def _standing_fields(standing: Standing) -> dict:
+    return {"open_cases": standing.open_cases, "unpaid_fines": yuan_text(standing.unpaid_fen)}
 
 
 def _record_fields(institution) -> dict:
@@ -143,6 +150,9 @@ OPENAPI_SCHEMAS.update({
             "version": {"type": "integer"},
             "escrow_status": {"type": "string", "enum": ["none", "opened", "normal", "warning", "violation", "frozen", "closed"],
                               "description": "the prepaid-fee escrow's status; details at /institutions/{id}/escrow"},
+            "open_cases": {"type": "integer", "description": "penalty cases not yet closed"},
+            "unpaid_fines": {"type": "string", "pattern": r"^\d+\.\d{2}$",
+                             "description": "fines and confiscations ordered and not yet paid, yuan (元)"},
         },
     },
     "InstitutionInput": {
@@ -204,6 +214,8 @@ _filters = [{"name": name, "in": "query", "required": False, "schema": schema} f
            "or more), credit code, permit number, address, legal representative, or the name's pinyin or initials"}),
     ("cell", {"type": "string", "description": "a grid cell's code: institutions in it or in the cells under it"}),
     ("escrow", {"type": "string", "enum": [s.value for s in EscrowStatus]}),
+    ("open_cases", {"type": "boolean", "description": "true: only institutions with a penalty case not yet closed"}),
+    ("unpaid_fines", {"type": "boolean", "description": "true: only institutions owing some of a fine"}),
     ("sort", {"type": "string", "enum": ["relevance", "name", "licensed_on"]}),
     ("page", {"type": "integer", "minimum": 1}), ("per_page", {"type": "integer", "minimum": 1, "maximum": 500})]]
 

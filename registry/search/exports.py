@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from flask_babel import gettext
 from openpyxl import Workbook
@@ -14,8 +15,8 @@ from registry.register.forms import CATEGORY_LABELS, STATUS_LABELS
 def header() -> list[str]:
     return [gettext("Name"), gettext("Credit code"), gettext("Category"), gettext("Supervising department"),
             gettext("Status"), gettext("Permit number"), gettext("Licensed on"), gettext("Address"),
-            gettext("District"), gettext("Grid cell"), gettext("Escrow"), gettext("Legal representative"),
-            gettext("Contact phone")]
+            gettext("District"), gettext("Grid cell"), gettext("Escrow"), gettext("Open penalty cases"),
+            gettext("Unpaid fines (yuan)"), gettext("Legal representative"), gettext("Contact phone")]
 
 
 def rows(found) -> Iterator[list]:
@@ -26,7 +27,7 @@ def rows(found) -> Iterator[list]:
     for r in found:
         yield [r.name, r.credit_code, categories[r.category], r.department_name, statuses[r.status], r.permit_number,
                r.licensed_on, r.address, r.district_name, r.cell_name or "", escrows[r.escrow_status or "none"],
-               r.legal_representative, r.contact_phone]
+               r.open_cases, Decimal(r.unpaid_fen).scaleb(-2), r.legal_representative, r.contact_phone]
 
 
 def write_xlsx(file, header: list[str], rows) -> None:

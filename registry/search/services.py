@@ -15,6 +15,8 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from registry.core import authz
+from registry.enforcement.services import standing
+from registry.enforcement.services.standing import Standing
 from registry.escrow.models import Escrow
 from registry.escrow.rules import EscrowStatus
 from registry.extensions import db
@@ -37,6 +39,8 @@ class SearchQuery:
     department: str = ""
     cell: str = ""
     escrow: str = ""
+    open_cases: str = ""  # "1": only institutions with a penalty case not yet closed
+    unpaid_fines: str = ""  # "1": only institutions owing some of a fine
     sort: str = ""
 
     @classmethod
@@ -54,6 +58,8 @@ class SearchQuery:
             department=self.department[:20],
             cell=self.cell[:40],
             escrow=self.escrow if self.escrow in EscrowStatus.__members__ else "",
+            open_cases="1" if self.open_cases in ("1", "true") else "",
+            unpaid_fines="1" if self.unpaid_fines in ("1", "true") else "",
             sort=self.sort if self.sort in SORTS else "",
         )
 
@@ -69,6 +75,7 @@ class Result:
     cell_code: str | None
     cell_name: str | None
     escrow_status: str
+    standing: Standing = Standing()
 
 
 # --- matching -----------------------------------------------------------------------------------------------------
@@ -170,6 +177,10 @@ def conditions(user, query: SearchQuery) -> list:
         clauses.append(_cell_condition(query.cell))
     if query.escrow:
         clauses.append(_escrow_condition(query.escrow))
+    if query.open_cases:
+        clauses.append(Institution.id.in_(standing.with_open_cases()))
+    if query.unpaid_fines:
+        clauses.append(Institution.id.in_(standing.with_unpaid_fines()))
     return clauses
 
 
@@ -208,12 +219,13 @@ def _rows(ids: list[int], session: Session | None = None) -> list[Result]:
         .outerjoin(Escrow, Escrow.institution_id == Institution.id)
         .where(Institution.id.in_(ids))).all()
     by_id = {row[0].id: row for row in rows}
-    return [_result(by_id[i]) for i in ids if i in by_id]
+    standings = standing.standing_of(ids, session)
+    return [_result(by_id[i], standings.get(i, Standing())) for i in ids if i in by_id]
 
 
-def _result(row) -> Result:
+def _result(row, of: Standing) -> Result:
     institution, cell_code, cell_name, escrow_status = row
-    return Result(institution, cell_code, cell_name, str(escrow_status or EscrowStatus.none))
+    return Result(institution, cell_code, cell_name, str(escrow_status or EscrowStatus.none), of)
 
 
 def search(user, query: SearchQuery, *, page: int = 1, per_page: int = 50) -> Page:
@@ -229,7 +241,9 @@ def search(user, query: SearchQuery, *, page: int = 1, per_page: int = 50) -> Pa
 EXPORT_COLUMNS = (Institution.id, Institution.name, Institution.credit_code, Institution.category,
                   Department.name_zh.label("department_name"), Institution.status, Institution.permit_number,
                   Institution.licensed_on, Institution.address, District.name.label("district_name"),
-                  Cell.name.label("cell_name"), Escrow.status.label("escrow_status"), Institution.legal_representative,
+                  Cell.name.label("cell_name"), Escrow.status.label("escrow_status"),
+                  standing.open_case_count(Institution.id).label("open_cases"),
+                  standing.unpaid_fen(Institution.id).label("unpaid_fen"), Institution.legal_representative,
                   Institution.contact_phone)
 
 
