@@ -31,6 +31,7 @@ import os
 import platform
 import random
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -264,15 +265,63 @@ def start_gunicorn(app: str, cwd: Path, env: dict, workers: int, log: Path) -> t
     return process, base
 
 
-def wrk(base: str, kind: str, data: Path, args, seconds: float, tag: str) -> dict:
+class CpuMeter:
+    """CPU seconds used by one server's processes (gunicorn's master and workers, plus, on PostgreSQL, the backends
+    connected to this database) and by wrk, around each run: what a request costs, whatever else the machine runs."""
+
+    def __init__(self, database_url: str | None):
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.pg = None
+        if database_url:
+            import psycopg
+
+            self.pg = psycopg.connect(database_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+
+    def _cpu(self, pid: int) -> float | None:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / self.tick  # utime, stime
+
+    def _children(self, pid: int) -> list[int]:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry.name))
+                except (OSError, IndexError, ValueError):
+                    pass
+        return found
+
+    def read(self, server: subprocess.Popen, database: bool) -> dict[int, float]:
+        pids = [server.pid, *self._children(server.pid)]
+        if database and self.pg is not None:
+            pids += [row[0] for row in self.pg.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+        return {pid: cpu for pid in pids if (cpu := self._cpu(pid)) is not None}
+
+    @staticmethod
+    def used(before: dict[int, float], after: dict[int, float]) -> float:
+        return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+
+
+def wrk(base: str, kind: str, data: Path, args, seconds: float, tag: str, meter: CpuMeter,
+        server: subprocess.Popen) -> dict:
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds:g}s", "--timeout", "10s", "--latency",
                "-s", str(BENCH / "load.lua"), base, "--", kind, str(data), tag]
+    database = kind != "bare"
+    before, children = meter.read(server, database), resource.getrusage(resource.RUSAGE_CHILDREN)
     result = subprocess.run(command, capture_output=True, text=True)
+    after, children_after = meter.read(server, database), resource.getrusage(resource.RUSAGE_CHILDREN)
     line = next((line for line in result.stdout.splitlines() if line.startswith("RESULT ")), None)
     if result.returncode or line is None:
         sys.exit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
     measured = json.loads(line[7:])
     measured["statuses"] = {int(k): v for k, v in measured["statuses"].items()}
+    measured["server_cpu"] = meter.used(before, after)
+    measured["wrk_cpu"] = (children_after.ru_utime + children_after.ru_stime) - (children.ru_utime + children.ru_stime)
     return measured
 
 
@@ -291,7 +340,9 @@ def combine(runs: list[dict], kind: str) -> dict:
             "p50": statistics.median(r["p50_us"] for r in runs) / 1000, "p99": max(r["p99_us"] for r in runs) / 1000,
             "max": max(r["max_us"] for r in runs) / 1000, "statuses": statuses, "expected": expected,
             "errors": sum(n for s, n in statuses.items() if s != expected) + sum(socket_errors.values()),
-            "socket_errors": socket_errors, "answered": statuses.get(expected, 0)}
+            "socket_errors": socket_errors, "answered": statuses.get(expected, 0),
+            "server_ms": sum(r["server_cpu"] for r in runs) / requests * 1000,
+            "wrk_ms": sum(r["wrk_cpu"] for r in runs) / requests * 1000}
 
 
 # --- after the load -----------------------------------------------------------------------------------------------
@@ -348,17 +399,19 @@ def main() -> None:
     app, base = start_gunicorn("wsgi:app", ROOT, env, args.workers, work / "gunicorn-registry.log")
     bare, bare_base = start_gunicorn("bare_app:app", BENCH, env, args.workers, work / "gunicorn-bare.log")
     bases = {"bare": bare_base, "search": base, "institution": base, "visit": base}
+    servers = {"bare": bare, "search": app, "institution": app, "visit": app}
+    meter = CpuMeter(args.database_url)
     runs = {kind: [] for kind in KINDS}
     try:
         data = work / "load-data.txt"
         held = write_data(data, url, base, args)
         check_each(base, bare_base, data)
-        warm = {kind: wrk(bases[kind], kind, data, args, args.warm_up, f"w{kind[0]}") for kind in KINDS}
+        warm = {kind: wrk(bases[kind], kind, data, args, args.warm_up, f"w{kind[0]}", meter, servers[kind]) for kind in KINDS}
         load_before = os.getloadavg()
         started = time.perf_counter()
         for n in range(args.rounds):
             for kind in KINDS:
-                runs[kind].append(wrk(bases[kind], kind, data, args, args.seconds, f"r{n}"))
+                runs[kind].append(wrk(bases[kind], kind, data, args, args.seconds, f"r{n}", meter, servers[kind]))
         elapsed = time.perf_counter() - started
         load_after = os.getloadavg()
     finally:
@@ -399,8 +452,11 @@ def report(args, results, steps, held, visits, verify_ok, verify_output, log_pro
         goal = f" (goal ≥ {GOALS[kind]:.0%}: **{'met' if r['rate'] / ceiling >= GOALS[kind] else 'missed'}**)" if kind in GOALS else ""
         answers = ", ".join(f"{s}: {n:,}" for s, n in sorted(r["statuses"].items()))
         answers += "".join(f", socket {k}: {n:,}" for k, n in r["socket_errors"].items())
+        bare = results["bare"]
+        quiet = "1" if kind == "bare" else f"{(bare['server_ms'] + bare['wrk_ms']) / (r['server_ms'] + r['wrk_ms']):.0%}"
         rows.append(f"| {LABELS[kind]} | {r['requests']:,} | **{r['rate']:,.0f}** ({' / '.join(f'{x:,.0f}' for x in r['rates'])}) "
-                    f"| {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']:,} | {answers} | {ratio}{goal} |")
+                    f"| {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']:,} | {answers} | {ratio}{goal} "
+                    f"| {r['server_ms']:.2f} | {r['wrk_ms']:.2f} | {quiet} |")
     build_line = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in steps.items())
     lost = max(0, visits["answered 201"] - visits["stored"])
     unanswered = max(0, visits["stored"] - visits["answered 201"])
@@ -416,9 +472,13 @@ Each kind ran {args.rounds} × {args.seconds:g} s, one after another round after
 Data: {held['searches']} search URLs, {held['ids']:,} institution ids, {held['visit targets']:,} institutions in
 the grid workers' cells.
 
-| traffic | requests | per second (each round) | p50 ms | p99 ms | errors | answers | rate ÷ bare |
-| --- | --- | --- | --- | --- | --- | --- | --- |
+| traffic | requests | per second (each round) | p50 ms | p99 ms | errors | answers | rate ÷ bare | server CPU ms / request | wrk CPU ms / request | bare's CPU ÷ this CPU |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 {chr(10).join(rows)}
+
+Server CPU: user + system time of the server's gunicorn master and workers{' and of the PostgreSQL backends of its database' if args.database_url else ''}
+(from /proc), over the requests answered; wrk's likewise. Where everything is CPU-bound, as on this machine, the
+last column is the rate ÷ bare that an otherwise idle machine would show: it does not move with the neighbours' load.
 
 p50 is the median of the rounds' medians, p99 the worst round's. Errors: any answer but the one wanted (200; 201 for a
 visit) and any socket error. Visits answered 201: {visits['answered 201']:,} (warm-up and the check by hand
