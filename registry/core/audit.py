@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from sqlalchemy import DateTime, Integer, String, Text, event, insert, inspect, select, text
+from sqlalchemy import DateTime, Index, Integer, String, Text, event, insert, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from registry.core.models import Base, utcnow
@@ -39,7 +39,11 @@ class AuditEntry(Base):
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)  # unique: the chain cannot fork
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
-    __table_args__ = ({"sqlite_autoincrement": True},)
+    __table_args__ = (
+        # An institution's page shows its entries: without this every page read the whole log.
+        Index("ix_audit_log_entity", "entity_type", "entity_id"),
+        {"sqlite_autoincrement": True},
+    )
 
     @property
     def before_data(self) -> dict | None:

@@ -97,6 +97,17 @@ def cells(user, *, parent_code: str | None = None, roots: bool = False) -> list[
     return list(db.session.scalars(query))
 
 
+def cell_choices(user) -> list:
+    """The cells of `cells(user)` as rows of (code, name, level), for a filter's choices: no geometry loaded, no
+    object kept in the session (a province's grid is thousands of cells, and the register's list shows them all)."""
+    _require(user, "grid.view")
+    query = select(Cell.code, Cell.name, Cell.level).order_by(Cell.level, Cell.code)
+    own = _own_cells(user)
+    if own is not None:
+        query = query.where(Cell.id.in_(own))
+    return list(db.session.execute(query))
+
+
 def _own_cells(user) -> frozenset[int] | None:
     """The cells a grid worker is limited to (None: not limited)."""
     scope = authz.institution_scope(user)

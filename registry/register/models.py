@@ -69,7 +69,7 @@ class Institution(Audited, Timestamped, db.Model):
     status_since: Mapped[date | None] = mapped_column(Date)
     registration_reason: Mapped[str] = mapped_column(Text, default="")
     flags: Mapped[list] = mapped_column(JSON, default=list)
-    converted_from_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"))
+    converted_from_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)  # successor()
     version: Mapped[int] = mapped_column(Integer, default=1)
     # Kept by registry.search.keys from the fields above; indexed for the search box.
     search_text: Mapped[str] = mapped_column(Text, default="")

@@ -51,9 +51,9 @@ def institutions():
 
 
 def _cells() -> list:
-    from registry.grid.services import cells
+    from registry.grid.services import cell_choices
 
-    return cells(current_user)
+    return cell_choices(current_user)
 
 
 def _form_choices(form: InstitutionForm) -> InstitutionForm:
