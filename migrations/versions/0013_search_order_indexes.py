@@ -3,12 +3,12 @@ with a category is counted from an index, and on PostgreSQL a word of one or two
 through the name's characters (too short for trigrams)
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 """
 from alembic import op
 
 revision = '0013'
-down_revision = '0010'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

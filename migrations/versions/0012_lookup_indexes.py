@@ -2,13 +2,13 @@
 
 Without them each page of one institution scanned the whole audit log and the whole register (bench/load.py).
 
-Revision ID: 0011
-Revises: 0009
+Revision ID: 0012
+Revises: 0010
 """
 from alembic import op
 
-revision = '0011'
-down_revision = '0009'
+revision = '0012'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
