@@ -30,6 +30,7 @@ ACTIONS = (
     "visit.list",
     "visit.view",
     "visit.create",
+    "bulletin.view",
 )
 
 
@@ -111,6 +112,9 @@ def can(user, action: str, obj=None) -> bool:
         from registry.grid.services import leads
 
         return user.role == GRID_WORKER and obj is not None and leads(getattr(user, "id", None), obj.id)
+    # Reports: the bulletin is the bureaus' report upwards, read by the departments and market regulation alike.
+    if action == "bulletin.view":
+        return user.role in (OFFICER, MARKET)
     return False  # institution.import, user.manage, audit.view, grid.manage: admins only
 
 
