@@ -212,7 +212,15 @@ def _escrow_status_in(statuses):
     return records
 
 
-escrow_with_account = _escrow_status_in(LIVE)
+def escrow_with_account(period: Period, context: Context) -> Select:
+    """A supervised account live at the period's end (an institution in violation for holding fees without an account
+    has the status but no account)."""
+    day = escrow_statuses_on(period.end)
+    return (_institutions(day.c.status.in_([s.value for s in LIVE]), Escrow.account_number != "",
+                          source=day, id_column=day.c.institution_id)
+            .join(Escrow, Escrow.institution_id == Institution.id))
+
+
 escrow_in_violation = _escrow_status_in([EscrowStatus.violation])
 
 
@@ -221,7 +229,7 @@ def escrow_low_coverage(period: Period, context: Context) -> Select:
     lessons not yet taught, counting the risk deposit."""
     day = escrow_statuses_on(period.end)
     latest = latest_statements_on(period.end)
-    return (_institutions(day.c.status.in_([s.value for s in LIVE]), latest.c.unearned > 0,
+    return (_institutions(day.c.status.in_([s.value for s in LIVE]), Escrow.account_number != "", latest.c.unearned > 0,
                           (latest.c.closing_balance + Escrow.risk_deposit) * 100 < latest.c.unearned * context.min_coverage_pct,
                           source=day, id_column=day.c.institution_id)
             .join(latest, latest.c.institution_id == Institution.id)

@@ -12,6 +12,7 @@ import pytest
 
 from registry.extensions import db
 from tests.conftest import credit_code
+from tests.grid.conftest import grid  # noqa: F401  (the grid tests' two districts and cells)
 
 COLUMNS = ["name", "credit_code", "category", "permit_number", "address", "district", "latitude", "longitude", "status",
            "licensed_on", "status_on"]
