@@ -48,6 +48,6 @@ def bulletin_command(start, end, city, form, output):
         return
     if form == "xlsx" and sys.stdout.isatty():
         _fail("XLSX is binary: give --output FILE or redirect the output.")
-    stream = click.get_binary_stream("stdout")
-    stream.write(data)
-    stream.flush()
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
