@@ -45,6 +45,9 @@ class Indicator:
     records: Callable[[Period, Context], Select] | None = None
     kind: str = "institution"  # institution | visit | rate | money | count (enforcement)
     per_cell: bool = False
+    # Visits are counted per institution first (one pass over the visits' index), then by district: the same rows
+    # as `records`, grouped. Columns: district, cell_id, n.
+    grouped: Callable[[Period, Context], Select] | None = None
 
 
 SECTIONS = {
@@ -142,15 +145,39 @@ def _visit_rows(*conditions) -> Select:
             .join(Institution, Institution.id == Visit.institution_id).where(*conditions))
 
 
-def visits_made(period: Period, context: Context) -> Select:
+def _visit_counts(*conditions) -> Select:
+    per_institution = (select(Visit.institution_id, Visit.cell_id, func.count().label("n")).where(*conditions)
+                       .group_by(Visit.institution_id, Visit.cell_id).subquery("per_institution"))
+    return (select(Institution.district.label("district"), per_institution.c.cell_id.label("cell_id"),
+                   func.sum(per_institution.c.n).label("n"))
+            .join(Institution, Institution.id == per_institution.c.institution_id)
+            .group_by(Institution.district, per_institution.c.cell_id))
+
+
+def _made(period: Period) -> list:
     start, end = utc_bounds(period)
-    return _visit_rows(Visit.visited_at >= start, Visit.visited_at < end)
+    return [Visit.visited_at >= start, Visit.visited_at < end]
+
+
+def _off_site(period: Period) -> list:
+    """Visits of the period kept but flagged: checked in too far away, with poor accuracy, or placed by hand."""
+    return [*_made(period), Visit.flagged.is_(True)]
+
+
+def visits_made(period: Period, context: Context) -> Select:
+    return _visit_rows(*_made(period))
+
+
+def visits_made_counts(period: Period, context: Context) -> Select:
+    return _visit_counts(*_made(period))
 
 
 def visits_off_site(period: Period, context: Context) -> Select:
-    """Visits of the period kept but flagged: checked in too far away, with poor accuracy, or placed by hand."""
-    start, end = utc_bounds(period)
-    return _visit_rows(Visit.visited_at >= start, Visit.visited_at < end, Visit.flagged.is_(True))
+    return _visit_rows(*_off_site(period))
+
+
+def visits_off_site_counts(period: Period, context: Context) -> Select:
+    return _visit_counts(*_off_site(period))
 
 
 def visits_due(period: Period, context: Context) -> Select:
@@ -186,12 +213,12 @@ def escrow_statuses_on(day: date):
 
 
 def latest_statements_on(day: date):
-    """Each institution's last bank statement ending by `day`."""
-    ranked = (select(Statement.institution_id, Statement.closing_balance, Statement.unearned,
-                     func.row_number().over(partition_by=Statement.institution_id, order_by=Statement.period_end.desc())
-                     .label("n"))
-              .where(Statement.period_end <= day).subquery("statement_ranked"))
-    return select(ranked.c.institution_id, ranked.c.closing_balance, ranked.c.unearned).where(ranked.c.n == 1).subquery("latest")
+    """Each institution's last bank statement ending by `day` (statements of one account do not overlap)."""
+    last = (select(Statement.institution_id, func.max(Statement.period_end).label("period_end"))
+            .where(Statement.period_end <= day).group_by(Statement.institution_id).subquery("last_end"))
+    return (select(Statement.institution_id, Statement.closing_balance, Statement.unearned)
+            .join(last, (last.c.institution_id == Statement.institution_id) & (last.c.period_end == Statement.period_end))
+            .subquery("latest"))
 
 
 def escrow_holding(period: Period, context: Context) -> Select:
@@ -289,9 +316,11 @@ INDICATORS: list[Indicator] = [
     Indicator("leads_closed", 6, _l("Leads closed"), kind="count"),
     Indicator("leads_closed_on_time", 6, _l("Leads closed on time"), kind="count"),
     Indicator("leads_overdue", 6, _l("Leads overdue"), kind="count"),
-    Indicator("visits_made", 7, _l("Grid visits made"), visits_made, kind="visit", per_cell=True),
+    Indicator("visits_made", 7, _l("Grid visits made"), visits_made, kind="visit", per_cell=True,
+              grouped=visits_made_counts),
     Indicator("visits_due", 7, _l("Institutions due a visit"), visits_due, per_cell=True),
-    Indicator("visits_off_site", 7, _l("Visits flagged (off-site or inaccurate check-in)"), visits_off_site, kind="visit", per_cell=True),
+    Indicator("visits_off_site", 7, _l("Visits flagged (off-site or inaccurate check-in)"), visits_off_site, kind="visit",
+              per_cell=True, grouped=visits_off_site_counts),
     Indicator("unassigned", 7, _l("Institutions in no grid cell"), unassigned),
     Indicator("escrow_holding", 8, _l("Institutions holding prepaid fees"), escrow_holding),
     Indicator("escrow_with_account", 8, _l("With a supervised account"), escrow_with_account),

@@ -30,6 +30,7 @@ from registry.reports.rules import Period
 
 ENFORCEMENT_MODULE = "registry.enforcement.indicators"
 NO_CELL = 0  # the per-cell table's row for records in no cell
+PERIOD_FREE = frozenset({"academic_baseline"})  # the same whatever the period
 
 
 def enforcement_indicators():
@@ -126,23 +127,29 @@ def _count_statuses(period: Period, counts: Counts) -> None:
 def _count(indicator: Indicator, period: Period, ctx: Context, counts: Counts) -> None:
     records = indicator.records(period, ctx).subquery()
     if indicator.per_cell:
-        rows = db.session.execute(select(records.c.district, records.c.cell_id, func.count())
-                                  .group_by(records.c.district, records.c.cell_id))
-        for district, cell_id, number in rows:
-            counts.by_district[indicator.key][district] = counts.by_district[indicator.key].get(district, 0) + number
-            cell = cell_id or NO_CELL
-            counts.by_cell[indicator.key][cell] = counts.by_cell[indicator.key].get(cell, 0) + number
+        rows = (indicator.grouped(period, ctx) if indicator.grouped is not None else
+                select(records.c.district, records.c.cell_id, func.count()).group_by(records.c.district, records.c.cell_id))
+        for district, cell_id, number in db.session.execute(rows):
+            by_district, by_cell, cell = counts.by_district[indicator.key], counts.by_cell[indicator.key], cell_id or NO_CELL
+            by_district[district] = by_district.get(district, 0) + int(number)
+            by_cell[cell] = by_cell.get(cell, 0) + int(number)
     else:
         for district, number in db.session.execute(select(records.c.district, func.count()).group_by(records.c.district)):
             counts.by_district[indicator.key][district] = number
 
 
-def count_period(period: Period, ctx: Context, *, by_district_enforcement=None) -> Counts:
+def count_period(period: Period, ctx: Context, *, by_district_enforcement=None, same_as: Counts | None = None) -> Counts:
+    """Every indicator of one period; those that do not depend on the period (the baseline) are taken from `same_as`
+    when given."""
     counts = Counts()
     _count_statuses(period, counts)
     for indicator in INDICATORS:
-        if indicator.records is not None and not indicator.key.startswith("status_"):
-            _count(indicator, period, ctx, counts)
+        if indicator.records is None or indicator.key.startswith("status_"):
+            continue
+        if same_as is not None and indicator.key in PERIOD_FREE:
+            counts.by_district[indicator.key] = same_as.by_district[indicator.key]
+            continue
+        _count(indicator, period, ctx, counts)
     if by_district_enforcement is not None:
         for district, figures in by_district_enforcement(period.start, period.end).items():
             for key in indicators.ENFORCEMENT_KEYS:
@@ -234,7 +241,7 @@ def bulletin(user, *, period: Period | None = None, city: str = "") -> Bulletin:
     codes = [d.code for d in districts]
     enforcement = enforcement_indicators()
     now = count_period(period, ctx, by_district_enforcement=enforcement)
-    before = count_period(previous, ctx, by_district_enforcement=enforcement)
+    before = count_period(previous, ctx, by_district_enforcement=enforcement, same_as=now)
 
     sections = []
     for number, title in SECTIONS.items():
