@@ -38,7 +38,7 @@ def _frame(labels: list[str], top: float, title: str, legend: list[tuple[str, st
                      f"{escape(_number(value))}</text>")
     count = len(labels)
     for i, label in enumerate(labels):
-        if count > 8 and i % 2 and i != count - 1:
+        if count > 8 and (count - 1 - i) % 2:  # every other label, the latest always
             continue
         x = LEFT + plot_w * (i + 0.5) / count
         parts.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" font-size="12" '

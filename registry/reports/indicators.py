@@ -141,7 +141,8 @@ academic_remaining = _academic_existing_on(lambda period, context: period.end)
 
 def _visit_rows(*conditions) -> Select:
     return (select(Visit.id.label("record_id"), Visit.institution_id.label("institution_id"),
-                   Institution.district.label("district"), Visit.cell_id.label("cell_id"))
+                   Institution.district.label("district"), Visit.cell_id.label("cell_id"),
+                   Visit.visited_at.label("visited_at"))
             .join(Institution, Institution.id == Visit.institution_id).where(*conditions))
 
 

@@ -303,21 +303,33 @@ def records(user, key: str, *, period: Period, district: str = "", city: str = "
     indicator = BY_KEY.get(key)
     if indicator is None or indicator.records is None:
         raise NotFound(gettext("There is no such figure."))
-    rows = indicator.records(period, context()).subquery()
-    conditions = []
-    if district:
-        conditions.append(rows.c.district == district[:12])
-    elif city:
-        conditions.append(rows.c.district.in_(select(District.code).where(District.city_code == city[:12])))
-    if cell is not None:
-        conditions.append(rows.c.cell_id == cell if cell != NO_CELL else rows.c.cell_id.is_(None))
-    ids = select(rows.c.record_id).where(*conditions)
-    total = db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
-    model = Visit if indicator.kind == "visit" else Institution
-    order = (Visit.visited_at.desc(), Visit.id) if model is Visit else (Institution.district, Institution.name, Institution.id)
-    items = list(db.session.scalars(select(model).where(model.id.in_(ids)).order_by(*order)
-                                    .limit(per_page).offset((page - 1) * per_page)))
-    return RecordPage(items, total, page, per_page, indicator=indicator, kind="visit" if model is Visit else "institution")
+    ctx = context()
+    rows = indicator.records(period, ctx).subquery()
+    counted = indicator.grouped(period, ctx).subquery() if indicator.grouped is not None else rows
+    conditions, counted_conditions = [], []
+    for source, where in ((rows, conditions), (counted, counted_conditions)):
+        if district:
+            where.append(source.c.district == district[:12])
+        elif city:
+            where.append(source.c.district.in_(select(District.code).where(District.city_code == city[:12])))
+        if cell is not None:
+            where.append(source.c.cell_id == cell if cell != NO_CELL else source.c.cell_id.is_(None))
+    if indicator.grouped is not None:  # visits: summed from their count per institution, not one row each
+        total = int(db.session.scalar(select(func.coalesce(func.sum(counted.c.n), 0)).where(*counted_conditions)) or 0)
+    else:
+        total = db.session.scalar(select(func.count()).select_from(rows).where(*conditions)) or 0
+    if indicator.kind == "visit":
+        ids = [i for (i,) in db.session.execute(select(rows.c.record_id).where(*conditions)
+                                                 .order_by(rows.c.visited_at.desc(), rows.c.record_id)
+                                                 .limit(per_page).offset((page - 1) * per_page))]
+        found = {v.id: v for v in db.session.scalars(select(Visit).where(Visit.id.in_(ids)))}
+        items = [found[i] for i in ids]
+    else:
+        ids = select(rows.c.record_id).where(*conditions)
+        items = list(db.session.scalars(select(Institution).where(Institution.id.in_(ids))
+                                        .order_by(Institution.district, Institution.name, Institution.id)
+                                        .limit(per_page).offset((page - 1) * per_page)))
+    return RecordPage(items, total, page, per_page, indicator=indicator, kind=indicator.kind)
 
 
 def district_name(code: str) -> str:
