@@ -173,7 +173,7 @@ def main() -> None:
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
 
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
     from registry import create_app
     from registry.cli import initialise
@@ -183,11 +183,9 @@ def main() -> None:
     url = args.database_url or f"sqlite:///{args.workdir}/bench.sqlite"
     if not args.reuse:
         if args.database_url:
-            engine = create_engine(url)
-            with engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE"))
-                connection.execute(text("CREATE SCHEMA public"))
-            engine.dispose()
+            from tests.conftest import reset_postgres_schema
+
+            reset_postgres_schema(url)
         elif os.path.exists(f"{args.workdir}/bench.sqlite"):
             os.remove(f"{args.workdir}/bench.sqlite")
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "REGISTRY_BOUNDS": (73.4, 18.1, 135.1, 53.6),

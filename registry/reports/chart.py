@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from registry.escrow.chart import nice_ceiling
+
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 56
 GRID_COLOUR, TEXT_COLOUR = "#e4e7ec", "#667085"
 
 
 def nice_top(value: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 × 10ⁿ at or above `value` (at least 1), so the axis reads in round numbers."""
-    if value <= 1:
-        return 1
-    magnitude = 1
-    while magnitude * 10 <= value:
-        magnitude *= 10
-    for step in (1, 2, 2.5, 5, 10):
-        if step * magnitude >= value:
-            return step * magnitude
-    return 10 * magnitude
+    """The axis' top: a round number (1, 2, 2.5 or 5 × 10ⁿ) at or above `value`, at least 1."""
+    return 1 if value <= 1 else nice_ceiling(value)
 
 
 def _number(value: float) -> str:
@@ -56,6 +50,8 @@ def line_chart(labels: list[str], series: list[tuple[str, list[float], str]], *,
     if not labels or not series:
         return Markup("")
     top = nice_top(max(max(values) for _, values, _ in series))
+    if top < 20 and all(float(v).is_integer() for _, values, _ in series for v in values):
+        top = -(-top // 4) * 4  # small counts: whole numbers on the axis' five lines
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     parts = _frame(labels, top, title, [(name, colour) for name, _, colour in series])
     count = len(labels)
