@@ -20,7 +20,7 @@ from registry.core import authz
 from registry.core.errors import Invalid, NotFound
 from registry.core.models import local_today
 from registry.extensions import db
-from registry.grid.models import Cell, Visit
+from registry.grid.models import Cell, CellAssignment, Visit
 from registry.register.models import District, Institution
 from registry.register.rules import Category
 from registry.register.services import Page
@@ -31,6 +31,7 @@ from registry.reports.rules import Period
 ENFORCEMENT_MODULE = "registry.enforcement.indicators"
 NO_CELL = 0  # the per-cell table's row for records in no cell
 PERIOD_FREE = frozenset({"academic_baseline"})  # the same whatever the period
+FROM_STATUSES = frozenset({"academic_remaining", "unassigned"})  # counted with section 1's table
 
 
 def enforcement_indicators():
@@ -114,14 +115,23 @@ class Counts:
 
 
 def _count_statuses(period: Period, counts: Counts) -> None:
-    """Section 1's category × status table in one grouped query (rather than one per pair)."""
+    """Section 1's category × status table in one grouped query (rather than one per pair), and from the same rows
+    the existing academic institutions and the existing institutions in no cell (as their own queries list them)."""
     day = as_of.statuses_on(period.end)
+    no_cell = CellAssignment.cell_id.is_(None)
     rows = db.session.execute(
-        select(Institution.district, Institution.category, day.c.status, func.count())
+        select(Institution.district, Institution.category, day.c.status, no_cell, func.count())
         .join(day, day.c.institution_id == Institution.id)
-        .group_by(Institution.district, Institution.category, day.c.status))
-    for district, category, status, number in rows:
-        counts.by_district[indicators.status_key(Category(category), indicators.Status(status))][district] = number
+        .outerjoin(CellAssignment, CellAssignment.institution_id == Institution.id)
+        .group_by(Institution.district, Institution.category, day.c.status, no_cell))
+    existing = {s.value for s in as_of.EXISTING}
+    for district, category, status, outside, number in rows:
+        category, status = Category(category), indicators.Status(status)
+        for key, counted in ((indicators.status_key(category, status), True),
+                             ("academic_remaining", category is Category.academic and status.value in existing),
+                             ("unassigned", bool(outside) and status.value in existing)):
+            if counted:
+                counts.by_district[key][district] = counts.by_district[key].get(district, 0) + number
 
 
 def _count(indicator: Indicator, period: Period, ctx: Context, counts: Counts) -> None:
@@ -144,7 +154,7 @@ def count_period(period: Period, ctx: Context, *, by_district_enforcement=None, 
     counts = Counts()
     _count_statuses(period, counts)
     for indicator in INDICATORS:
-        if indicator.records is None or indicator.key.startswith("status_"):
+        if indicator.records is None or indicator.key.startswith("status_") or indicator.key in FROM_STATUSES:
             continue
         if same_as is not None and indicator.key in PERIOD_FREE:
             counts.by_district[indicator.key] = same_as.by_district[indicator.key]

@@ -163,3 +163,36 @@ def test_without_the_enforcement_area_its_sections_say_so(users, no_enforcement,
         section = soup.find(id=f"section-{number}")
         assert section.find(class_="alert-info") is not None and section.find("table") is None
     assert soup.find(id="section-8").find("table") is not None
+
+
+def test_every_figure_is_the_length_of_its_list(round_of_visits, escrows, import_rows, users, app):
+    """Figures counted in bulk (one grouped query, counts per institution) equal the lists they link to."""
+    from registry.reports import services
+    from registry.reports.rules import Period
+
+    from registry.accounts.models import User
+
+    import_rows(_old_rows())
+    market = db.session.scalar(db.select(User).where(User.username == "market"))  # the import let go of loaded rows
+    period = Period(date(2022, 12, 1), date(2022, 12, 15))
+    with app.test_request_context():
+        bulletin = services.bulletin(market, period=period, city="330300")
+        checked = 0
+        for section in bulletin.sections:
+            for line in section.rows:
+                if line.indicator.records is None:
+                    continue
+                listed = services.records(market, line.indicator.key, period=period, city="330300")
+                assert listed.total == line.total.value, line.indicator.key
+                for district, figure_ in zip(bulletin.districts, line.districts):
+                    assert services.records(market, line.indicator.key, period=period,
+                                            district=district.code).total == figure_.value, (line.indicator.key, district.code)
+                checked += 1
+    assert checked >= 12
+
+
+def _old_rows():
+    from tests.reports.conftest import row
+
+    return [row(1, status="deregistered", status_on="2022-12-03"), row(2, district="330303"),
+            row(3, category="sports", district="330304", status="suspended", licensed_on="2019-01-01", status_on="2022-11-01")]
