@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, func, literal, null, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from registry.core.models import LOCAL_TIMEZONE
 from registry.escrow.models import Charge, Escrow, EscrowStatusChange, Statement

@@ -6,7 +6,7 @@ import csv
 import io
 import sys
 import types
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
@@ -91,7 +91,3 @@ def fake_enforcement(monkeypatch):
 def no_enforcement(monkeypatch):
     """As if the enforcement area were not installed (an import of its indicators fails)."""
     monkeypatch.setitem(sys.modules, "registry.enforcement.indicators", None)
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text)

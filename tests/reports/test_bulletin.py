@@ -2,7 +2,7 @@
 from the previous period, and the records behind each figure."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from registry.extensions import db
 from tests.conftest import page
