@@ -63,3 +63,20 @@ def test_market_staff_see_the_whole_register(make_institution, as_user, users):
     matrix = soup.select_one(".status-matrix").get_text()
     assert "文化艺术类" in matrix and "体育类" in matrix
     assert soup.find("a", href="/reports/bulletin") is not None
+
+
+def test_with_enforcement_the_dashboard_charts_inspections_and_fines(users, fake_enforcement, as_user, monkeypatch):
+    from datetime import date
+
+    monkeypatch.setattr("registry.reports.dashboards.local_today", lambda: date(2026, 3, 10))
+    march = (date(2026, 3, 1), date(2026, 3, 10))
+    fake_enforcement({march: {"330302": {"institutions_inspected": 12, "violations_fees": 2, "violations_staff": 1,
+                                         "fines_fen": 5_000_000}}})
+    soup = page(as_user("market").get("/"))
+    charts = soup.select(".chart-panel")
+    titles = [c.h2.get_text() for c in charts]
+    assert titles == ["每月检查与违规", "每月罚没金额（万元）"]  # no institution yet: no trend of them
+    points = {c.title.get_text() for c in charts[0].select("circle")}
+    assert "检查机构数 2026-03: 12" in points and "发现违规 2026-03: 3" in points
+    assert "2026-03: 5" in {r.title.get_text() for r in charts[1].select("rect") if r.title}
+    assert "待整改" not in soup.get_text()  # the note that enforcement is missing is gone
