@@ -76,6 +76,7 @@ def _register_areas(app: Flask) -> None:
     from registry.grid import views as grid_views
     from registry.register import views as register_views
     from registry.search import index as search_index  # noqa: F401  (keeps the search columns in step)
+    from registry.reports import views as report_views
     from registry.search import views as search_views
 
     web.init_app(app)
@@ -86,6 +87,7 @@ def _register_areas(app: Flask) -> None:
     app.register_blueprint(search_views.bp)
     app.register_blueprint(enforcement_views.bp)
     app.register_blueprint(enforcement_views.public_bp)
+    app.register_blueprint(report_views.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
     register_commands(app)

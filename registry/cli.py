@@ -43,6 +43,9 @@ def register_commands(app) -> None:
     from registry.grid.cli import register_grid_commands
 
     register_grid_commands(app, import_group)
+    from registry.reports.cli import register_report_commands
+
+    register_report_commands(app)
 
 
 def _fail(message: str) -> None:

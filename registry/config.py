@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 import secrets
 from pathlib import Path
 
@@ -141,7 +142,19 @@ def from_environment(instance_path: str, *, demo: bool = False) -> dict:
         **grid_settings(env),
         "REGISTRY_LEAD_DAYS": parse_whole("REGISTRY_LEAD_DAYS", env.get("REGISTRY_LEAD_DAYS"), 15, low=1),
         "REGISTRY_PUBLIC_LEAD_LIMIT": env.get("REGISTRY_PUBLIC_LEAD_LIMIT") or "5 per hour",
+        **reports_settings(env),
     }
+
+
+def reports_settings(env) -> dict:
+    """The bulletin's baseline: the date the reduction of academic institutions is measured from (default the day
+    the "double reduction" opinion was issued)."""
+    text = env.get("REGISTRY_BULLETIN_BASELINE", "2021-07-24")
+    try:
+        baseline = date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"REGISTRY_BULLETIN_BASELINE must be a date as YYYY-MM-DD, not {text!r}.")
+    return {"REGISTRY_BULLETIN_BASELINE": baseline}
 
 
 def grid_settings(env) -> dict:

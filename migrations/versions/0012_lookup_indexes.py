@@ -3,12 +3,12 @@
 Without them each page of one institution scanned the whole audit log and the whole register (bench/load.py).
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 """
 from alembic import op
 
 revision = '0012'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

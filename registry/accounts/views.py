@@ -20,10 +20,10 @@ bp = Blueprint("accounts", __name__)
 def safe_next(target: str | None) -> str:
     """Only a path on this site: no scheme, no host, no `//` or backslash tricks."""
     if not target:
-        return url_for("register.index")
+        return url_for("reports.home")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return url_for("register.index")
+        return url_for("reports.home")
     return target
 
 

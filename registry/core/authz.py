@@ -44,6 +44,7 @@ ACTIONS = (
     "fine.view",
     "fine.pay",
     "checklist.manage",
+    "bulletin.view",
 )
 
 
@@ -125,6 +126,9 @@ def can(user, action: str, obj=None) -> bool:
         from registry.grid.services import leads
 
         return user.role == GRID_WORKER and obj is not None and leads(getattr(user, "id", None), obj.id)
+    # Reports: the bulletin is the bureaus' report upwards, read by the departments and market regulation alike.
+    if action == "bulletin.view":
+        return user.role in (OFFICER, MARKET)
     if action.split(".")[0] in ("inspection", "lead", "case", "fine"):
         return _enforcement(user, action, obj)
     return False  # institution.import, user.manage, audit.view, grid.manage, checklist.manage: admins only

@@ -111,6 +111,7 @@ class Statement(Audited, Timestamped, db.Model):
 
     __table_args__ = (
         UniqueConstraint("institution_id", "period_start", name="uq_escrow_statements_period"),
+        Index("ix_escrow_statements_institution_end", "institution_id", "period_end"),  # the last statement by a day
     )
 
     @property

@@ -117,7 +117,11 @@ class Visit(Audited, db.Model):
     photos = relationship("VisitPhoto", order_by="VisitPhoto.id", back_populates="visit")
     report = relationship("VisitReport", uselist=False, back_populates="visit")
 
-    __table_args__ = (UniqueConstraint("worker_id", "client_id", name="uq_grid_visits_worker_client"),)
+    __table_args__ = (
+        UniqueConstraint("worker_id", "client_id", name="uq_grid_visits_worker_client"),
+        # The bulletin counts a period's visits from this index alone (registry.reports.indicators).
+        Index("ix_grid_visits_visited_at_counted", "visited_at", "institution_id", "cell_id", "flagged"),
+    )
 
 
 class VisitPhoto(db.Model):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import date
 from typing import IO
 
 from flask import current_app
@@ -27,7 +28,7 @@ from registry.search.keys import SOURCE_FIELDS as SEARCHED_FIELDS
 from registry.search.keys import keys as search_keys
 
 COLUMNS = ("name", "credit_code", "category", "permit_number", "address", "district", "latitude", "longitude",
-           "legal_representative", "contact_phone", "floor_area", "capacity", "teaching_mode", "status", "licensed_on")
+           "legal_representative", "contact_phone", "floor_area", "capacity", "teaching_mode", "status", "licensed_on", "status_on")
 REQUIRED_COLUMNS = ("name", "credit_code", "category", "address", "district", "latitude", "longitude")
 IGNORED_COLUMNS = ("id", "department", "version", "flags", "cell")  # what an export carries and an import derives
 CHUNK = 2000
@@ -84,6 +85,7 @@ class _Row:
     line: int
     values: dict  # column values of an Institution
     status_given: bool
+    status_on: date | None = None  # when the status took effect, when the file says
 
 
 def import_institutions(user, data: bytes | IO[bytes], *, skip_invalid: bool = False, source: str = "") -> ImportReport:
@@ -174,6 +176,16 @@ def _parse_row(line: int, raw: dict, context: _Context, seen: dict, report: Impo
     except ValueError:
         licensed_on = None
         errors["licensed_on"] = gettext("Enter a date as YYYY-MM-DD.")
+    try:
+        # the day the row's status took effect (a deregistration years ago), so old records carry their real history
+        status_on = rules.parse_date(raw.get("status_on"))
+        if status_on and status_on > local_today():
+            errors["status_on"] = gettext("The date cannot be in the future.")
+        elif status_on and licensed_on and status_on < licensed_on:
+            errors["status_on"] = gettext("The status cannot take effect before the licence date.")
+    except ValueError:
+        status_on = None
+        errors["status_on"] = gettext("Enter a date as YYYY-MM-DD.")
     code = clean.get("credit_code")
     if code and "credit_code" not in errors:
         if code in seen:
@@ -188,9 +200,10 @@ def _parse_row(line: int, raw: dict, context: _Context, seen: dict, report: Impo
     values = {name: clean.get(name) for name in services.EDITABLE_FIELDS}
     for name in ("permit_number", "legal_representative", "contact_phone"):
         values[name] = values[name] or ""
+    values["teaching_mode"] = values["teaching_mode"] or rules.TeachingMode.offline  # a file without the column
     values.update(category=clean["category"], status=Status(status_text), licensed_on=licensed_on,
                   department_code=context.category_departments[clean["category"]])
-    return _Row(line, values, bool(raw.get("status")))
+    return _Row(line, values, bool(raw.get("status")), status_on)
 
 
 def _write(chunk: list[_Row], context: _Context, report: ImportReport) -> None:
@@ -211,7 +224,7 @@ def _write(chunk: list[_Row], context: _Context, report: ImportReport) -> None:
         elif isinstance(difference, RowError):
             report.errors.append(difference)
         else:
-            changed.append((current, difference))
+            changed.append((current, difference, row.status_on))
     _insert(new_rows, context)
     _update(changed, context)
     report.created += len(new_rows)
@@ -248,7 +261,7 @@ def _insert(rows: list[_Row], context: _Context) -> None:
         return
     today = local_today()
     records = [{**row.values, "flags": _flags(row.values), "version": 1, "registration_reason": "",
-                "status_since": row.values["licensed_on"] or today, **search_keys(row.values)} for row in rows]
+                "status_since": row.status_on or row.values["licensed_on"] or today, **search_keys(row.values)} for row in rows]
     connection = db.session.connection()
     # A plain executemany, then one query for the new ids: much faster than INSERT ... RETURNING per batch.
     connection.execute(insert(Institution.__table__), records)
@@ -256,20 +269,29 @@ def _insert(rows: list[_Row], context: _Context) -> None:
     ids = dict(connection.execute(select(Institution.credit_code, Institution.id).where(
         Institution.credit_code.in_(codes), Institution.status != Status.converted)).all())
     connection.execute(insert(StatusChange.__table__), [
-        {"institution_id": ids[r["credit_code"]], "from_status": None, "to_status": r["status"],
-         "effective_on": r["status_since"], "reason": context.reason, "actor_id": getattr(context.user, "id", None),
-         "recorded_at": context.now} for r in records])
+        {"institution_id": ids[r["credit_code"]], "from_status": from_status, "to_status": to_status,
+         "effective_on": effective_on, "reason": context.reason, "actor_id": getattr(context.user, "id", None),
+         "recorded_at": context.now} for r in records for from_status, to_status, effective_on in _history(r)])
     audit.append(connection, [audit.Change("institution", str(ids[r["credit_code"]]), None,
                                            _audited({**r, "id": ids[r["credit_code"]]})) for r in records],
                  actor=_actor(context), action="institution.import", reason=context.source or None)
 
 
-def _update(changed: list[tuple[Institution, dict]], context: _Context) -> None:
+def _history(record: dict) -> list[tuple]:
+    """The lifecycle a new row's dates tell: licensed on `licensed_on`, then its status from `status_since` (a
+    deregistration years ago stays years ago, so the register as of an old date counts it as it was)."""
+    status, licensed_on, since = record["status"], record["licensed_on"], record["status_since"]
+    if licensed_on and status not in (Status.licensed, Status.applied, Status.rejected) and since > licensed_on:
+        return [(None, Status.licensed, licensed_on), (Status.licensed, status, since)]
+    return [(None, status, since)]
+
+
+def _update(changed: list[tuple[Institution, dict, date | None]], context: _Context) -> None:
     if not changed:
         return
     connection = db.session.connection()
     audit_changes, status_rows = [], []
-    for current, changes in changed:
+    for current, changes, status_on in changed:
         before = {k: getattr(current, k) for k in changes}
         merged = {name: changes.get(name, getattr(current, name)) for name in
                   ("category", "credit_code", "floor_area", "capacity")}
@@ -277,7 +299,7 @@ def _update(changed: list[tuple[Institution, dict]], context: _Context) -> None:
         if set(SEARCHED_FIELDS) & changes.keys():
             changes.update(search_keys({f: changes.get(f, getattr(current, f)) for f in SEARCHED_FIELDS}))
         if "status" in changes:
-            changes["status_since"] = local_today()
+            changes["status_since"] = status_on or local_today()
         before.update(flags=current.flags, version=current.version)
         result = connection.execute(
             update(Institution).where(Institution.id == current.id, Institution.version == current.version)
@@ -287,7 +309,7 @@ def _update(changed: list[tuple[Institution, dict]], context: _Context) -> None:
         audit_changes.append(audit.Change("institution", str(current.id), before, _audited(changes)))
         if "status" in changes:
             status_rows.append({"institution_id": current.id, "from_status": current.status, "to_status": changes["status"],
-                                "effective_on": local_today(), "actor_id": getattr(context.user, "id", None),
+                                "effective_on": status_on or local_today(), "actor_id": getattr(context.user, "id", None),
                                 "reason": context.reason, "recorded_at": context.now})
     if status_rows:
         connection.execute(insert(StatusChange), status_rows)

@@ -108,3 +108,6 @@ class StatusChange(db.Model):
 
     actor = relationship("User")
     institution = relationship(Institution)
+
+    # The register as of a day reads the steps after that day (registry.reports.as_of).
+    __table_args__ = (Index("ix_status_changes_effective_on", "effective_on", "institution_id"),)

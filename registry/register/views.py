@@ -26,12 +26,6 @@ def labels():
             "TEACHING_MODE_LABELS": TEACHING_MODE_LABELS, "ACTION_LABELS": ACTION_LABELS, "FIELD_LABELS": FIELD_LABELS}
 
 
-@bp.get("/")
-@login_required
-def index():
-    return redirect(url_for("register.institutions"))
-
-
 @bp.get("/institutions")
 @login_required
 def institutions():

@@ -56,6 +56,7 @@ EXPECTED.update({
     ("visit.view", ACADEMIC): {"admin", "edu", "market"},
     ("visit.create", None): {"admin", "grid"},
     ("visit.create", ACADEMIC): {"admin"},
+    ("bulletin.view", None): {"admin", "edu", "sports", "market"},
 })
 
 # Enforcement: an inspection of an academic institution led by education with a sports officer (joint); a lead and a

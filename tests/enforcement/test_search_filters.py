@@ -3,7 +3,7 @@ import csv
 import io
 
 from tests.conftest import page
-from tests.enforcement.conftest import days_ago, inspect, staff, step, token_for  # noqa: F401  (fixtures)
+from tests.enforcement.conftest import days_ago
 
 
 def _search(client, headers, **query):

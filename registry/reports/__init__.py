@@ -1,0 +1,1 @@
+"""Reports: the register as of a date, the fortnightly bulletin, the dashboards."""

@@ -1,0 +1,117 @@
+"""The bulletin as plain tables (one per section), for the XLSX, CSV and JSON downloads: numbers stay numbers."""
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from flask_babel import gettext
+
+from registry.core.spreadsheet import csv_lines, safe_cell
+from registry.reports import rules
+from registry.reports.services import Bulletin, Section
+
+
+def _plain(value, kind: str):
+    """A figure as the number a spreadsheet should hold: rates as fractions (0.9971 shown 99.71%), money in yuan."""
+    if value is None:
+        return None
+    if kind == "rate":
+        return float(Decimal(value) / 100)
+    if kind == "money":
+        return float(rules.yuan(value))
+    return value
+
+
+def header(bulletin: Bulletin) -> list[str]:
+    return [gettext("Indicator"), gettext("Total"), gettext("Previous period"), gettext("Change"),
+            *[d.name for d in bulletin.districts]]
+
+
+def section_rows(bulletin: Bulletin, section: Section) -> list[tuple[str, str, list]]:
+    """(indicator key, label, [total, previous, change, district values...]) for each row; money twice (¥ and ¥10,000)."""
+    result = []
+    for row in section.rows:
+        kind = row.indicator.kind
+        values = [row.total.value, row.total.previous, row.total.change, *[f.value for f in row.districts]]
+        result.append((row.indicator.key, str(row.indicator.label), [_plain(v, kind) for v in values]))
+        if kind == "money":
+            result.append((row.indicator.key + "_wan", gettext("%(label)s (¥10,000)", label=row.indicator.label),
+                           [None if v is None else float(rules.wan_yuan(v)) for v in values]))
+    return result
+
+
+def sheet_title(section: Section) -> str:
+    return f"{section.number} {section.title}"[:31]
+
+
+def xlsx(bulletin: Bulletin) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    bold = Font(bold=True)
+    for section in bulletin.sections:
+        sheet = book.create_sheet(sheet_title(section).replace("/", " "))
+        sheet.append([safe_cell(f"{bulletin.city.name} {section.title}"),
+                      gettext("%(start)s to %(end)s", start=bulletin.period.start.isoformat(), end=bulletin.period.end.isoformat())])
+        if not section.available:
+            sheet.append([gettext("Enforcement records are not kept in the registry yet.")])
+            continue
+        sheet.append([safe_cell(h) for h in header(bulletin)])
+        for cell in sheet[2]:
+            cell.font = bold
+        for key, label, values in section_rows(bulletin, section):
+            sheet.append([safe_cell(label), *values])
+            number_format = "0.00%" if key == "reduction_rate" else ("#,##0.00" if key.startswith("fines") else "#,##0")
+            for cell in sheet[sheet.max_row][1:]:
+                cell.number_format = number_format
+        sheet.column_dimensions["A"].width = 40
+        if section.cells:
+            sheet.append([])
+            sheet.append([gettext("Grid cell"), *[str(i.label) for i in section.cell_indicators]])
+            for cell in sheet[sheet.max_row]:
+                cell.font = bold
+            for row in section.cells:
+                name = f"{row.cell.code} {row.cell.name}" if row.cell else gettext("In no cell")
+                sheet.append([safe_cell(name), *[f.value for f in row.figures]])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_text(bulletin: Bulletin) -> str:
+    rows = []
+    for section in bulletin.sections:
+        if not section.available:
+            continue
+        for key, label, values in section_rows(bulletin, section):
+            rows.append([section.number, key, label, *values])
+    head = [gettext("Section"), gettext("Key"), *header(bulletin)]
+    return "".join(csv_lines(head, rows))
+
+
+def as_json(bulletin: Bulletin) -> dict:
+    def figure(value, kind):
+        if kind == "rate" and value is not None:
+            return str(value)
+        return value
+
+    return {
+        "city": {"code": bulletin.city.code, "name": bulletin.city.name},
+        "period": {"start": bulletin.period.start.isoformat(), "end": bulletin.period.end.isoformat()},
+        "previous_period": {"start": bulletin.previous.start.isoformat(), "end": bulletin.previous.end.isoformat()},
+        "baseline": bulletin.baseline.isoformat(),
+        "districts": [{"code": d.code, "name": d.name} for d in bulletin.districts],
+        "sections": [{
+            "number": s.number, "title": str(s.title), "available": s.available,
+            "indicators": [{
+                "key": r.indicator.key, "label": str(r.indicator.label),
+                **({"unit": "fen"} if r.indicator.kind == "money" else {}),
+                **({"unit": "percent"} if r.indicator.kind == "rate" else {}),
+                "total": figure(r.total.value, r.indicator.kind), "previous": figure(r.total.previous, r.indicator.kind),
+                "change": figure(r.total.change, r.indicator.kind),
+                "districts": {d.code: figure(f.value, r.indicator.kind) for d, f in zip(bulletin.districts, r.districts)},
+            } for r in s.rows],
+        } for s in bulletin.sections],
+    }

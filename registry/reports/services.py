@@ -1,0 +1,349 @@
+"""The bulletin and the lists behind its figures: one function per thing a user asks for.
+
+`bulletin` counts every indicator of `indicators.INDICATORS` for a period and the one before it, by district (and by
+grid cell for the grid's), and joins the enforcement area's figures when that area is installed.
+"""
+from __future__ import annotations
+
+import importlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from flask import current_app, url_for
+from flask_babel import gettext
+from sqlalchemy import func, select
+from werkzeug.routing import BuildError
+
+from registry.core import authz
+from registry.core.errors import Invalid, NotFound
+from registry.core.models import local_today
+from registry.extensions import db
+from registry.grid.models import Cell, CellAssignment, Visit
+from registry.register.models import District, Institution
+from registry.register.rules import Category
+from registry.register.services import Page
+from registry.reports import as_of, indicators, rules
+from registry.reports.indicators import BY_KEY, ENFORCEMENT_SECTIONS, INDICATORS, SECTIONS, Context, Indicator
+from registry.reports.rules import Period
+
+ENFORCEMENT_MODULE = "registry.enforcement.indicators"
+NO_CELL = 0  # the per-cell table's row for records in no cell
+PERIOD_FREE = frozenset({"academic_baseline"})  # the same whatever the period
+FROM_STATUSES = frozenset({"academic_remaining", "unassigned"})  # counted with section 1's table
+
+
+def enforcement_indicators():
+    """The enforcement area's `by_district`, or None while that area keeps no records."""
+    try:
+        module = importlib.import_module(ENFORCEMENT_MODULE)
+    except ModuleNotFoundError as error:
+        if error.name and ENFORCEMENT_MODULE.startswith(error.name):
+            return None
+        raise
+    return getattr(module, "by_district", None)
+
+
+def context() -> Context:
+    config = current_app.config
+    return Context(baseline=config["REGISTRY_BULLETIN_BASELINE"],
+                   visit_every_months=config.get("REGISTRY_VISIT_EVERY_MONTHS", 1),
+                   min_coverage_pct=config.get("REGISTRY_ESCROW_MIN_COVERAGE", 100),
+                   charge_months=config.get("REGISTRY_ESCROW_MAX_MONTHS", 3))
+
+
+# --- the period and the place ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class City:
+    code: str
+    name: str
+
+
+def cities() -> list[City]:
+    return [City(code, name) for code, name in db.session.execute(
+        select(District.city_code, District.city_name).distinct().order_by(District.city_code))]
+
+
+def default_city() -> str:
+    """The city with the most institutions on the register (the first listed when it is empty)."""
+    busiest = db.session.execute(
+        select(District.city_code, func.count(Institution.id)).join(Institution, Institution.district == District.code)
+        .group_by(District.city_code).order_by(func.count(Institution.id).desc(), District.city_code).limit(1)).first()
+    if busiest:
+        return busiest[0]
+    listed = cities()
+    return listed[0].code if listed else ""
+
+
+def districts_of(city_code: str) -> list[District]:
+    return list(db.session.scalars(select(District).where(District.city_code == city_code).order_by(District.code)))
+
+
+def parse_period(start_text: str | None, end_text: str | None, *, today: date | None = None) -> Period:
+    """The period asked for (both dates), or the last full half-month; Invalid when it cannot be reported on."""
+    today = today or local_today()
+    if not start_text and not end_text:
+        return rules.last_full_fortnight(today)
+    problems = {}
+    days = {}
+    for name, text in (("start", start_text), ("end", end_text)):
+        try:
+            days[name] = date.fromisoformat((text or "").strip())
+        except ValueError:
+            problems[name] = [gettext("Enter a date as YYYY-MM-DD.")]
+    if problems:
+        raise Invalid(gettext("Please correct the period."), problems)
+    problem = rules.check_period(days["start"], days["end"], today=today)
+    if problem:
+        message = {"end_before_start": gettext("The period ends before it starts."),
+                   "in_future": gettext("The period cannot end after today."),
+                   "too_long": gettext("A bulletin covers at most ten years.")}[problem]
+        raise Invalid(gettext("Please correct the period."), {"end": [message]})
+    return Period(days["start"], days["end"])
+
+
+# --- counting -------------------------------------------------------------------------------------------------
+
+@dataclass
+class Counts:
+    """One period's figures: key → district → value, and for the grid's indicators key → cell id → value."""
+
+    by_district: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+    by_cell: dict[str, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+
+
+def _count_statuses(period: Period, counts: Counts) -> None:
+    """Section 1's category × status table in one grouped query (rather than one per pair), and from the same rows
+    the existing academic institutions and the existing institutions in no cell (as their own queries list them)."""
+    day = as_of.statuses_on(period.end)
+    no_cell = CellAssignment.cell_id.is_(None)
+    rows = db.session.execute(
+        select(Institution.district, Institution.category, day.c.status, no_cell, func.count())
+        .join(day, day.c.institution_id == Institution.id)
+        .outerjoin(CellAssignment, CellAssignment.institution_id == Institution.id)
+        .group_by(Institution.district, Institution.category, day.c.status, no_cell))
+    existing = {s.value for s in as_of.EXISTING}
+    for district, category, status, outside, number in rows:
+        category, status = Category(category), indicators.Status(status)
+        for key, counted in ((indicators.status_key(category, status), True),
+                             ("academic_remaining", category is Category.academic and status.value in existing),
+                             ("unassigned", bool(outside) and status.value in existing)):
+            if counted:
+                counts.by_district[key][district] = counts.by_district[key].get(district, 0) + number
+
+
+def _count(indicator: Indicator, period: Period, ctx: Context, counts: Counts) -> None:
+    records = indicator.records(period, ctx).subquery()
+    if indicator.per_cell:
+        rows = (indicator.grouped(period, ctx) if indicator.grouped is not None else
+                select(records.c.district, records.c.cell_id, func.count()).group_by(records.c.district, records.c.cell_id))
+        for district, cell_id, number in db.session.execute(rows):
+            by_district, by_cell, cell = counts.by_district[indicator.key], counts.by_cell[indicator.key], cell_id or NO_CELL
+            by_district[district] = by_district.get(district, 0) + int(number)
+            by_cell[cell] = by_cell.get(cell, 0) + int(number)
+    else:
+        for district, number in db.session.execute(select(records.c.district, func.count()).group_by(records.c.district)):
+            counts.by_district[indicator.key][district] = number
+
+
+def count_period(period: Period, ctx: Context, *, by_district_enforcement=None, same_as: Counts | None = None) -> Counts:
+    """Every indicator of one period; those that do not depend on the period (the baseline) are taken from `same_as`
+    when given."""
+    counts = Counts()
+    _count_statuses(period, counts)
+    for indicator in INDICATORS:
+        if indicator.records is None or indicator.key.startswith("status_") or indicator.key in FROM_STATUSES:
+            continue
+        if same_as is not None and indicator.key in PERIOD_FREE:
+            counts.by_district[indicator.key] = same_as.by_district[indicator.key]
+            continue
+        _count(indicator, period, ctx, counts)
+    if by_district_enforcement is not None:
+        for district, figures in by_district_enforcement(period.start, period.end).items():
+            for key in indicators.ENFORCEMENT_KEYS:
+                counts.by_district[key][district] = int(figures.get(key, 0))
+    return counts
+
+
+# --- the bulletin ------------------------------------------------------------------------------------------------
+
+@dataclass
+class Figure:
+    value: int | Decimal | None
+    previous: int | Decimal | None
+    url: str | None = None
+
+    @property
+    def change(self):
+        return rules.change(self.value, self.previous)
+
+
+@dataclass
+class Row:
+    indicator: Indicator
+    total: Figure
+    districts: list[Figure]
+
+
+@dataclass
+class CellRow:
+    cell: Cell | None
+    figures: list[Figure]
+
+
+@dataclass
+class Section:
+    number: int
+    title: object
+    rows: list[Row]
+    available: bool = True
+    cell_indicators: list[Indicator] = field(default_factory=list)
+    cells: list[CellRow] = field(default_factory=list)
+
+
+@dataclass
+class Bulletin:
+    period: Period
+    previous: Period
+    baseline: date
+    city: City
+    districts: list[District]
+    sections: list[Section]
+    enforcement: bool
+
+    def row(self, key: str) -> Row:
+        return next(r for s in self.sections for r in s.rows if r.indicator.key == key)
+
+
+def _records_url(indicator: Indicator, period: Period, *, district: str = "", cell: int | None = None) -> str | None:
+    key = "academic_remaining" if indicator.kind == "rate" else indicator.key
+    args = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    if district:
+        args["district"] = district
+    if cell is not None:
+        args["cell"] = cell
+    if indicator.section in ENFORCEMENT_SECTIONS:
+        try:
+            return url_for("enforcement.indicator_records", key=key, **args)
+        except BuildError:
+            return None
+    return url_for("reports.records", key=key, **args)
+
+
+def _rate(baseline: int, remaining: int) -> Decimal | None:
+    return rules.reduction_rate(baseline, remaining)
+
+
+def bulletin(user, *, period: Period | None = None, city: str = "") -> Bulletin:
+    """Every indicator for the period and the one before, by district of one city and for the city (`user` None: the
+    command line's operator)."""
+    if user is not None:
+        authz.require(user, "bulletin.view")
+    period = period or rules.last_full_fortnight(local_today())
+    previous = rules.previous_period(period)
+    ctx = context()
+    known = {c.code: c for c in cities()}
+    city_code = city if city in known else default_city()
+    place = known.get(city_code, City("", ""))
+    districts = districts_of(city_code)
+    codes = [d.code for d in districts]
+    enforcement = enforcement_indicators()
+    now = count_period(period, ctx, by_district_enforcement=enforcement)
+    before = count_period(previous, ctx, by_district_enforcement=enforcement, same_as=now)
+
+    sections = []
+    for number, title in SECTIONS.items():
+        available = number not in ENFORCEMENT_SECTIONS or enforcement is not None
+        section = Section(number, title, [], available=available)
+        if not available:
+            sections.append(section)
+            continue
+        for indicator in (i for i in INDICATORS if i.section == number):
+            if indicator.kind == "rate":
+                figures = [Figure(_rate(now.by_district["academic_baseline"].get(c, 0), now.by_district["academic_remaining"].get(c, 0)),
+                                  _rate(before.by_district["academic_baseline"].get(c, 0), before.by_district["academic_remaining"].get(c, 0)),
+                                  _records_url(indicator, period, district=c)) for c in codes]
+                total = Figure(
+                    _rate(sum(now.by_district["academic_baseline"].get(c, 0) for c in codes),
+                          sum(now.by_district["academic_remaining"].get(c, 0) for c in codes)),
+                    _rate(sum(before.by_district["academic_baseline"].get(c, 0) for c in codes),
+                          sum(before.by_district["academic_remaining"].get(c, 0) for c in codes)),
+                    _records_url(indicator, period))
+            else:
+                current, earlier = now.by_district.get(indicator.key, {}), before.by_district.get(indicator.key, {})
+                figures = [Figure(current.get(c, 0), earlier.get(c, 0), _records_url(indicator, period, district=c))
+                           for c in codes]
+                total = Figure(sum(f.value for f in figures), sum(f.previous for f in figures), _records_url(indicator, period))
+            if indicator.key.startswith("status_") and not (total.value or total.previous):
+                continue  # a category × status that is empty in both periods says nothing
+            section.rows.append(Row(indicator, total, figures))
+        if number == 7:
+            _cell_table(section, now, before, period, codes)
+        sections.append(section)
+    return Bulletin(period, previous, ctx.baseline, place, districts, sections, enforcement is not None)
+
+
+def _cell_table(section: Section, now: Counts, before: Counts, period: Period, codes: list[str]) -> None:
+    """Section 7 by grid cell: the cells of the city's institutions that have a figure in either period."""
+    section.cell_indicators = [i for i in INDICATORS if i.per_cell]
+    ids = set()
+    for indicator in section.cell_indicators:
+        ids |= set(now.by_cell.get(indicator.key, {})) | set(before.by_cell.get(indicator.key, {}))
+    cells = {c.id: c for c in db.session.scalars(select(Cell).where(Cell.id.in_(ids - {NO_CELL})))}
+    for cell_id in sorted(ids, key=lambda i: (i == NO_CELL, cells[i].code if i in cells else "")):
+        section.cells.append(CellRow(cells.get(cell_id), [
+            Figure(now.by_cell.get(i.key, {}).get(cell_id, 0), before.by_cell.get(i.key, {}).get(cell_id, 0),
+                   _records_url(i, period, cell=cell_id)) for i in section.cell_indicators]))
+
+
+# --- the records behind a figure -----------------------------------------------------------------------------------
+
+@dataclass
+class RecordPage(Page):
+    indicator: Indicator | None = None
+    kind: str = "institution"
+
+
+def records(user, key: str, *, period: Period, district: str = "", city: str = "", cell: int | None = None,
+            page: int = 1, per_page: int = 50) -> RecordPage:
+    """The institutions (or visits) one figure of the bulletin counts."""
+    authz.require(user, "bulletin.view")
+    indicator = BY_KEY.get(key)
+    if indicator is None or indicator.records is None:
+        raise NotFound(gettext("There is no such figure."))
+    ctx = context()
+    rows = indicator.records(period, ctx).subquery()
+    counted = indicator.grouped(period, ctx).subquery() if indicator.grouped is not None else rows
+    conditions, counted_conditions = [], []
+    for source, where in ((rows, conditions), (counted, counted_conditions)):
+        if district:
+            where.append(source.c.district == district[:12])
+        elif city:
+            where.append(source.c.district.in_(select(District.code).where(District.city_code == city[:12])))
+        if cell is not None:
+            where.append(source.c.cell_id == cell if cell != NO_CELL else source.c.cell_id.is_(None))
+    if indicator.grouped is not None:  # visits: summed from their count per institution, not one row each
+        total = int(db.session.scalar(select(func.coalesce(func.sum(counted.c.n), 0)).where(*counted_conditions)) or 0)
+    else:
+        total = db.session.scalar(select(func.count()).select_from(rows).where(*conditions)) or 0
+    if indicator.kind == "visit":
+        ids = [i for (i,) in db.session.execute(select(rows.c.record_id).where(*conditions)
+                                                 .order_by(rows.c.visited_at.desc(), rows.c.record_id)
+                                                 .limit(per_page).offset((page - 1) * per_page))]
+        found = {v.id: v for v in db.session.scalars(select(Visit).where(Visit.id.in_(ids)))}
+        items = [found[i] for i in ids]
+    else:
+        ids = select(rows.c.record_id).where(*conditions)
+        items = list(db.session.scalars(select(Institution).where(Institution.id.in_(ids))
+                                        .order_by(Institution.district, Institution.name, Institution.id)
+                                        .limit(per_page).offset((page - 1) * per_page)))
+    return RecordPage(items, total, page, per_page, indicator=indicator, kind=indicator.kind)
+
+
+def district_name(code: str) -> str:
+    if not code:
+        return ""
+    district = db.session.get(District, code[:12])
+    return f"{district.city_name} {district.name}" if district else code

@@ -1,0 +1,93 @@
+"""Records built for the bulletin's figures: institutions with dated histories (through the CSV import, which carries
+them), grid cells and visits, escrows with dated statuses and statements."""
+from __future__ import annotations
+
+import csv
+import io
+import sys
+import types
+from datetime import date
+
+import pytest
+
+from registry.extensions import db
+from tests.conftest import credit_code
+from tests.grid.conftest import grid  # noqa: F401  (the grid tests' two districts and cells)
+
+COLUMNS = ["name", "credit_code", "category", "permit_number", "address", "district", "latitude", "longitude", "status",
+           "licensed_on", "status_on"]
+PERIOD = {"start": "2022-12-01", "end": "2022-12-15"}  # the previous half-month: 2022-11-16 to 2022-11-30
+
+
+def row(n: int, *, category: str = "academic", district: str = "330302", status: str = "licensed",
+        licensed_on: str = "2020-01-01", status_on: str = "") -> dict:
+    return {"name": f"测试培训学校{n}", "credit_code": credit_code(), "category": category,
+            "permit_number": f"教民330302700{n:04d}", "address": "浙江省温州市鹿城区五马街道", "district": district,
+            "latitude": "28.0123", "longitude": "120.6543", "status": status, "licensed_on": licensed_on, "status_on": status_on}
+
+
+@pytest.fixture
+def import_rows(users):
+    from registry.register import importing
+
+    def load(rows: list[dict]):
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        report = importing.import_institutions(users["admin"], out.getvalue().encode(), source="old-register.csv")
+        db.session.commit()
+        return report
+
+    return load
+
+
+@pytest.fixture
+def reduction(import_rows):
+    """Wenzhou's reduction: 1,032 academic institutions at the baseline, 1,027 closed in 2022-06, 2 more in the
+    period, 3 remaining (1 in 鹿城区, 2 in 龙湾区)."""
+    rows = []
+    for n in range(1032):
+        district = "330302" if n % 2 == 0 else "330303"
+        if n < 1027:
+            rows.append(row(n, district=district, status="deregistered", status_on="2022-06-01"))
+        elif n < 1029:
+            rows.append(row(n, district=district, status="deregistered", status_on="2022-12-05"))
+        else:
+            rows.append(row(n, district=district))
+    import_rows(rows)
+
+
+class FakeEnforcement(types.ModuleType):
+    """Stands in for `registry.enforcement.indicators` (the enforcement area's contract) until it is merged."""
+
+    KEYS = ("staff_person_times", "institutions_inspected", "joint_inspections", "violations_disguised",
+            "violations_advertising", "violations_fees", "violations_staff", "violations_safety", "violations_unlicensed",
+            "cases_opened", "cases_decided", "cases_closed", "fines_fen", "leads_received", "leads_closed",
+            "leads_closed_on_time", "leads_overdue")
+
+    def __init__(self, figures: dict):
+        super().__init__("registry.enforcement.indicators")
+        self.figures = figures  # (start, end) → district → key → value
+        self.calls = []
+
+    def by_district(self, start: date, end: date) -> dict[str, dict[str, int]]:
+        self.calls.append((start, end))
+        found = self.figures.get((start, end), {})
+        return {district: {key: values.get(key, 0) for key in self.KEYS} for district, values in found.items()}
+
+
+@pytest.fixture
+def fake_enforcement(monkeypatch):
+    def install(figures: dict) -> FakeEnforcement:
+        module = FakeEnforcement(figures)
+        monkeypatch.setitem(sys.modules, "registry.enforcement.indicators", module)
+        return module
+
+    return install
+
+
+@pytest.fixture
+def no_enforcement(monkeypatch):
+    """As if the enforcement area were not installed (an import of its indicators fails)."""
+    monkeypatch.setitem(sys.modules, "registry.enforcement.indicators", None)

@@ -1,0 +1,72 @@
+"""The bulletin's downloads: XLSX with a sheet per section and numbers as numbers, the A4 print layout, and the
+`registry bulletin` command for scheduled runs."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from openpyxl import load_workbook
+
+from tests.conftest import page
+from tests.reports.conftest import PERIOD
+
+
+def test_xlsx_has_a_sheet_per_section_with_numbers(reduction, as_user, no_enforcement):
+    response = as_user("market").get("/reports/bulletin.xlsx", query_string={**PERIOD, "city": "330300"})
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].endswith("bulletin-330300-20221201-20221215.xlsx")
+    book = load_workbook(io.BytesIO(response.data))
+    assert len(book.sheetnames) == 8 and book.sheetnames[1].startswith("2 ")
+    sheet = book[book.sheetnames[1]]
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=3)}
+    baseline = rows["基准日学科类机构数"]
+    assert baseline[1].value == 1032 and isinstance(baseline[1].value, int)
+    rate = rows["压减率"]
+    assert abs(rate[1].value - 0.9971) < 1e-9 and rate[1].number_format == "0.00%"
+    assert sheet.cell(2, 5).value == "鹿城区"
+    enforcement = book[book.sheetnames[2]]
+    assert "尚未" in enforcement.cell(2, 1).value
+
+
+def test_the_print_layout_fits_a4(reduction, as_user):
+    response = as_user("edu").get("/reports/bulletin/print", query_string={**PERIOD, "city": "330300"})
+    soup = page(response)
+    assert "99.71%" in soup.find("tr", id="reduction_rate").get_text()
+    stylesheet = soup.find("link", rel="stylesheet")["href"]
+    css = as_user("edu").get(stylesheet).get_data(as_text=True)
+    assert "size: A4 landscape" in css
+    assert soup.find("nav") is None and soup.find("form") is None  # nothing but the figures
+
+
+def test_the_bulletin_command_as_json(reduction, runner, no_enforcement):
+    result = runner.invoke(args=["bulletin", "--from", "2022-12-01", "--to", "2022-12-15", "--city", "330300"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["period"] == {"start": "2022-12-01", "end": "2022-12-15"}
+    reduction_section = next(s for s in data["sections"] if s["number"] == 2)
+    figures = {i["key"]: i for i in reduction_section["indicators"]}
+    assert figures["reduction_rate"]["total"] == "99.71" and figures["reduction_rate"]["unit"] == "percent"
+    assert figures["academic_remaining"]["total"] == 3 and figures["academic_remaining"]["change"] == -2
+    assert figures["academic_baseline"]["districts"]["330302"] == 516
+    assert next(s for s in data["sections"] if s["number"] == 3)["available"] is False
+
+
+def test_the_bulletin_command_as_csv_and_xlsx(reduction, runner, tmp_path):
+    result = runner.invoke(args=["bulletin", "--from", "2022-12-01", "--to", "2022-12-15", "--format", "csv"])
+    assert result.exit_code == 0
+    assert result.output.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(result.output.lstrip("\ufeff"))))
+    rate = next(r for r in rows if r[1] == "reduction_rate")
+    assert rate[3] == "0.9971"
+    target = tmp_path / "bulletin.xlsx"
+    result = runner.invoke(args=["bulletin", "--from", "2022-12-01", "--to", "2022-12-15", "--format", "xlsx",
+                                 "--output", str(target)])
+    assert result.exit_code == 0 and load_workbook(target).sheetnames[0].startswith("1 ")
+
+
+def test_the_bulletin_command_refuses_a_bad_period(runner, users):
+    result = runner.invoke(args=["bulletin", "--from", "2022-12-15", "--to", "2022-12-01"])
+    assert result.exit_code == 1 and "期间的结束早于开始" in result.output
+    result = runner.invoke(args=["bulletin", "--from", "2022-12-15"])
+    assert result.exit_code == 1
