@@ -1,6 +1,7 @@
 """The home page's dashboard for each role, read through the other areas' services.
 
-An officer: their department's institutions, the applications waiting for them, escrow alerts. A grid worker: their
+An officer: their department's institutions, the applications, overdue rectifications and leads near their deadline
+waiting for them, escrow alerts. A grid worker: their
 cells, the visits due and the visits flagged. Market staff and admins: the whole register. Trends are charts.
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import case, func, select
 
 from registry.core import authz
 from registry.core.models import local_today
+from registry.enforcement import services as enforcement
 from registry.escrow import figures as escrow_figures
 from registry.extensions import db
 from registry.grid import services as grid
@@ -25,6 +27,7 @@ from registry.reports.services import enforcement_indicators
 
 CATEGORY_COLOURS = {Category.academic: "#b42318", Category.tech: "#1f4e8c", Category.arts: "#7a3fb0", Category.sports: "#16803c"}
 TREND_MONTHS = 12
+LEADS_DUE_DAYS = 3  # a lead shows on the dashboard this many days before its deadline
 
 
 @dataclass
@@ -40,6 +43,8 @@ class Dashboard:
     flagged_visits: object = None
     charts: list = field(default_factory=list)  # (title, svg)
     enforcement: bool = False
+    rectifications_overdue: object = None  # a Page of inspections whose rectification deadline passed
+    leads_due: object = None  # a Page of open leads due within LEADS_DUE_DAYS, or overdue
 
 
 def _scope_condition(user):
@@ -147,5 +152,10 @@ def dashboard(user) -> Dashboard:
                                             *([condition] if condition is not None else []))
         board.applications_total = db.session.scalar(select(func.count()).select_from(waiting.subquery())) or 0
         board.applications = list(db.session.scalars(waiting.order_by(Institution.status_since, Institution.id).limit(10)))
+        board.rectifications_overdue = enforcement.list_inspections(
+            user, filters=enforcement.InspectionFilters(overdue=True), per_page=10)
+    if user.role in (authz.OFFICER, authz.MARKET) and user.department_code:  # the leads routed to their department
+        board.leads_due = enforcement.list_leads(user, filters=enforcement.LeadFilters(
+            due_within_days=LEADS_DUE_DAYS, department=user.department_code), per_page=10)
     _charts(user, board)
     return board

@@ -7,6 +7,7 @@ from flask import Blueprint, render_template, request, send_file
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
+from registry.core.models import local_today
 from registry.core.errors import Invalid
 from registry.reports import dashboards, export, rules, services
 
@@ -40,7 +41,7 @@ def wan_filter(fen) -> str:
 @login_required
 def home():
     """The home page: what the signed-in user's role watches, and what waits for them."""
-    return render_template("reports/home.html", board=dashboards.dashboard(current_user))
+    return render_template("reports/home.html", board=dashboards.dashboard(current_user), today=local_today())
 
 
 def _bulletin():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext
@@ -292,6 +292,7 @@ class LeadFilters:
     state: str = ""
     source: str = ""
     overdue: bool = False
+    due_within_days: int | None = None  # open leads due within so many days, or overdue
     institution_id: int | None = None
     department: str = ""
     q: str = ""
@@ -308,6 +309,9 @@ def list_leads(user, *, filters: LeadFilters, page: int = 1, per_page: int = 50)
         query = query.where(Lead.source == LeadSource(filters.source))
     if filters.overdue:
         query = query.where(Lead.state.in_(rules.OPEN_STATES), Lead.deadline < local_today())
+    if filters.due_within_days is not None:
+        query = query.where(Lead.state.in_(rules.OPEN_STATES),
+                            Lead.deadline <= local_today() + timedelta(days=filters.due_within_days))
     if filters.institution_id is not None:
         query = query.where(Lead.institution_id == filters.institution_id)
     if filters.department:
@@ -317,7 +321,8 @@ def list_leads(user, *, filters: LeadFilters, page: int = 1, per_page: int = 50)
         query = query.outerjoin(Institution, Institution.id == Lead.institution_id).where(or_(
             Lead.subject_name.like(pattern, escape="\\"), Institution.name.like(pattern, escape="\\"),
             Lead.tracking_number == filters.q.upper()))
-    order = (Lead.deadline, Lead.id) if filters.overdue else (Lead.received_on.desc(), Lead.id.desc())
+    soonest_first = filters.overdue or filters.due_within_days is not None
+    order = (Lead.deadline, Lead.id) if soonest_first else (Lead.received_on.desc(), Lead.id.desc())
     return paged(query, *order, page=page, per_page=per_page)
 
 
