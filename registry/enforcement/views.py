@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 
@@ -174,9 +174,7 @@ def inspection(inspection_id: int):
 @login_required
 def photo(inspection_id: int, result_id: int):
     result = services.get_result(current_user, inspection_id, result_id)
-    response = send_file(storage.path_of(result.photo_key), mimetype=result.photo_type, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return storage.send_private(result.photo_key, result.photo_type)
 
 
 # --- leads -----------------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, send_file
 
 
 def root() -> Path:
@@ -29,6 +29,13 @@ def path_of(key: str) -> Path:
     if root().resolve() not in path.parents:
         raise ValueError(f"not a storage key: {key!r}")
     return path
+
+
+def send_private(key: str, content_type: str):
+    """The stored file as a response that no shared cache may keep (the caller has checked the right to see it)."""
+    response = send_file(path_of(key), mimetype=content_type, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def delete(key: str) -> None:

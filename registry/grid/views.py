@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import shapely
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 
@@ -227,6 +227,4 @@ def visit(visit_id: int):
 @login_required
 def photo(visit_id: int, photo_id: int):
     record = services.get_photo(current_user, visit_id, photo_id)
-    response = send_file(storage.path_of(record.storage_key), mimetype=record.content_type, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return storage.send_private(record.storage_key, record.content_type)
