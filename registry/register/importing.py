@@ -115,11 +115,19 @@ def import_institutions(user, data: bytes | IO[bytes], *, skip_invalid: bool = F
         db.session.rollback()
         raise ImportRefused(report)
     report.written = True
-    if db.engine.dialect.name == "postgresql" and report.created >= ANALYZE_AFTER:
-        # The planner's statistics of the grown table, in this transaction (ANALYZE counts its own new rows): before
-        # autovacuum comes round, searches would be planned for the table as it was.
-        db.session.execute(sql("ANALYZE institutions"))
+    if report.created >= ANALYZE_AFTER:
+        _refresh_statistics()
     return report
+
+
+def _refresh_statistics() -> None:
+    """The planner's statistics of the grown table, in this transaction. Without them a search for a rare word in a
+    large district is planned district first (seconds) instead of word first (a millisecond)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sql("ANALYZE institutions"))  # counts this transaction's own new rows
+    else:
+        db.session.execute(sql("PRAGMA analysis_limit=1000"))  # a sample of each index: well under a second
+        db.session.execute(sql("ANALYZE"))
 
 
 def _check_header(header: list[str], report: ImportReport) -> None:

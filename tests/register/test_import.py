@@ -133,3 +133,19 @@ def test_import_is_audited(runner, tmp_path):
     entries = db.session.query(AuditEntry).filter_by(action="institution.import").all()
     assert len(entries) == 3 and all(e.reason == "institutions.csv" for e in entries)
     assert verify(db.session).ok
+
+
+def test_a_large_import_leaves_the_planner_statistics_of_the_register(runner, tmp_path, monkeypatch):
+    from sqlalchemy import text
+
+    def analysed():
+        db.session.rollback()
+        if db.engine.dialect.name == "sqlite":
+            exists = db.session.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")).scalar()
+            return exists and db.session.execute(text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'institutions'")).scalar()
+        return db.session.execute(text("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'institutions'")).scalar()
+
+    before = analysed() or 0
+    monkeypatch.setattr("registry.register.importing.ANALYZE_AFTER", 3)
+    assert runner.invoke(args=["import", "institutions", str(write(tmp_path, csv_text(rows(3))))]).exit_code == 0
+    assert (analysed() or 0) > before  # searches are planned for the register as it now is
