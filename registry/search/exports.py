@@ -19,6 +19,9 @@ def header() -> list[str]:
             gettext("Unpaid fines (yuan)"), gettext("Legal representative"), gettext("Contact phone")]
 
 
+NOTHING_OWED = Decimal("0.00")
+
+
 def rows(found) -> Iterator[list]:
     """The export's rows for search.services.each_row's rows; labels translated once, not once a row."""
     categories = {key: str(label) for key, label in CATEGORY_LABELS.items()}
@@ -27,7 +30,7 @@ def rows(found) -> Iterator[list]:
     for r in found:
         yield [r.name, r.credit_code, categories[r.category], r.department_name, statuses[r.status], r.permit_number,
                r.licensed_on, r.address, r.district_name, r.cell_name or "", escrows[r.escrow_status or "none"],
-               r.open_cases, Decimal(r.unpaid_fen).scaleb(-2), r.legal_representative, r.contact_phone]
+               r.open_cases, Decimal(r.unpaid_fen).scaleb(-2) if r.unpaid_fen else NOTHING_OWED, r.legal_representative, r.contact_phone]
 
 
 def write_xlsx(file, header: list[str], rows) -> None:
