@@ -126,12 +126,15 @@ def main() -> None:
                          f"| {statistics.median(scan) * 1000:.1f} | {ratio:.0f}× |")
     exports = [_export(work, env, fmt) for fmt in ("csv", "xlsx")]
     backend = "PostgreSQL" if args.database_url else "SQLite"
-    command = f"python bench/search.py --rows {args.rows} --repeat {args.repeat}" + (" --database-url URL" if args.database_url else "")
+    command = (f"python bench/search.py --rows {args.rows} --repeat {args.repeat}" + (" --reuse DIR" if args.reuse else "")
+               + (" --database-url URL" if args.database_url else ""))
+    built = "an earlier run's register (reused)" if args.reuse else f"`registry import institutions` in {build:.0f} s"
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"""
 ### Search, {backend}, {args.rows:,} institutions ({time.strftime('%Y-%m-%d')})
 
-`{command}` on {platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()}); register built by
-`registry import institutions` in {build:.0f} s. Times in ms over {args.repeat} runs; *service* is
+`{command}` on {platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()}, load average {load} at
+the end); register: {built}. Times in ms over {args.repeat} runs; *service* is
 `search()` (count + first page of 50), *HTTP* the same through `GET /api/v1/institutions` (test client, JSON of
 50 institutions), *scan* the baseline: `SELECT id FROM institutions WHERE name LIKE '%…%' OR address LIKE '%…%'
 OR credit_code LIKE '%…%'` (with the same filters) counting every match.
