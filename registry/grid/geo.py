@@ -100,6 +100,11 @@ def _in_range(geometry) -> bool:
                                              & (coords[:, 1] >= -90) & (coords[:, 1] <= 90)))
 
 
+def _object(value) -> dict:
+    """A JSON object as it should be, or an empty one in place of anything else (a file's member may be anything)."""
+    return value if isinstance(value, dict) else {}
+
+
 def read_features(document, *, code_property: str, name_property: str, repair: bool) -> ReadResult:
     """The cells of a GeoJSON FeatureCollection, and every problem found (by feature)."""
     result = ReadResult()
@@ -109,7 +114,8 @@ def read_features(document, *, code_property: str, name_property: str, repair: b
         return result
     seen: dict[str, int] = {}
     for number, raw in enumerate(document["features"], start=1):
-        properties = (raw or {}).get("properties") or {}
+        raw = _object(raw)
+        properties = _object(raw.get("properties"))
         code = str(properties.get(code_property) or "").strip()
         name = str(properties.get(name_property) or "").strip()
         label = _label(number, code, name)
@@ -124,14 +130,14 @@ def read_features(document, *, code_property: str, name_property: str, repair: b
                                                           {"code": code, "first": seen[code]}), "duplicate"))
             continue
         seen[code] = number
-        geometry_json = (raw or {}).get("geometry") or {}
+        geometry_json = _object(raw.get("geometry"))
         if geometry_json.get("type") not in ("Polygon", "MultiPolygon"):
             result.findings.append(Finding(label, Problem(N_("The geometry is %(type)s; a cell is a Polygon or MultiPolygon."),
                                                           {"type": geometry_json.get("type") or "none"}), "type"))
             continue
         try:
             geometry = shape(geometry_json)
-        except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException) as error:
+        except (ValueError, TypeError, AttributeError, IndexError, KeyError, shapely.errors.GEOSException) as error:
             result.findings.append(Finding(label, Problem(N_("The geometry cannot be read: %(reason)s."),
                                                           {"reason": str(error)}), "invalid"))
             continue

@@ -1,6 +1,7 @@
 """Generated and hostile input to the register's forms, API and import: always a 4xx with a message (or a
 success), never a 500, never anything stored half-way."""
 import io
+import json
 import string
 
 from hypothesis import HealthCheck, given, settings
@@ -108,3 +109,41 @@ def test_a_nul_character_is_refused_everywhere_with_a_message(client, token_for,
     assert "NUL" in " ".join(field_errors(response, "name"))
     assert page(response).select_one("input[name=name]")["value"] == "新华\x00艺术"  # what was typed, kept
     assert _counts() == before
+
+
+_json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                     max_leaves=20)
+_ring = st.lists(st.tuples(st.floats(-400, 400), st.floats(-400, 400)), min_size=0, max_size=6).map(
+    lambda points: [list(p) for p in points])
+_feature = st.fixed_dictionaries({
+    "type": st.sampled_from(["Feature", "feature", "Point", ""]),
+    "properties": st.one_of(st.none(), st.fixed_dictionaries({"adcode": st.one_of(st.text(max_size=8), st.integers()),
+                                                              "name": st.text(max_size=8)})),
+    "geometry": st.one_of(st.none(), _json, st.fixed_dictionaries({
+        "type": st.sampled_from(["Polygon", "MultiPolygon", "LineString", "Polygonal"]),
+        "coordinates": st.one_of(_json, st.lists(_ring, max_size=2), st.lists(st.lists(_ring, max_size=2), max_size=2))})),
+})
+hostile_geojson = st.one_of(
+    st.binary(max_size=300),
+    _json.map(lambda value: json.dumps(value).encode()),
+    st.lists(_feature, max_size=3).map(lambda features: json.dumps({"type": "FeatureCollection",
+                                                                    "features": features}).encode()),
+)
+
+
+@CHECKS
+@given(payload=hostile_geojson)
+def test_import_of_hostile_geojson(runner, tmp_path_factory, payload):
+    from registry.grid.models import Cell
+
+    path = tmp_path_factory.mktemp("geojson") / "cells.geojson"
+    path.write_bytes(payload)
+    db.session.rollback()
+    before = db.session.scalar(select(func.count()).select_from(Cell))
+    result = runner.invoke(args=["import", "cells", str(path), "--code-property", "adcode"])
+    assert result.exit_code in (0, 1) and isinstance(result.exception, (SystemExit, type(None))), result.output
+    if result.exit_code == 1:
+        assert result.output.strip()  # says what is wrong
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(Cell)) == before  # and wrote nothing
