@@ -217,8 +217,22 @@ class Bulletin:
         return next(r for s in self.sections for r in s.rows if r.indicator.key == key)
 
 
-def _records_url(indicator: Indicator, period: Period, *, district: str = "", cell: int | None = None) -> str | None:
+def _records_url(indicator: Indicator, period: Period, *, district: str = "", cell: int | None = None,
+                 bases: dict | None = None) -> str | None:
+    """The link of one figure to the records behind it. With `bases` (a dict kept for one bulletin), the route is
+    built once per indicator and the district and cell are appended to it, as `url_for` would write them (the
+    bulletin has thousands of figures: one `url_for` each cost a tenth of its time)."""
     key = "academic_remaining" if indicator.kind == "rate" else indicator.key
+    endpoint = "enforcement.indicator_records" if indicator.section in ENFORCEMENT_SECTIONS else "reports.records"
+    if bases is not None and (district == "" or (district.isascii() and district.isalnum())):
+        if (endpoint, key) not in bases:
+            bases[endpoint, key] = _records_url(indicator, period)
+        base = bases[endpoint, key]
+        if base is None or not (district or cell is not None):
+            return base
+        extra = "".join(f"&{name}={value}" for name, value in (("district", district), ("cell", cell))
+                        if value not in ("", None))
+        return base + extra
     args = {"start": period.start.isoformat(), "end": period.end.isoformat()}
     if district:
         args["district"] = district
@@ -226,10 +240,10 @@ def _records_url(indicator: Indicator, period: Period, *, district: str = "", ce
         args["cell"] = cell
     if indicator.section in ENFORCEMENT_SECTIONS:
         try:
-            return url_for("enforcement.indicator_records", key=key, **args)
+            return url_for(endpoint, key=key, **args)
         except BuildError:
             return None
-    return url_for("reports.records", key=key, **args)
+    return url_for(endpoint, key=key, **args)
 
 
 def _rate(baseline: int, remaining: int) -> Decimal | None:
@@ -254,6 +268,7 @@ def bulletin(user, *, period: Period | None = None, city: str = "") -> Bulletin:
     before = count_period(previous, ctx, by_district_enforcement=enforcement, same_as=now)
 
     sections = []
+    bases: dict = {}  # each figure's link, built once per indicator
     for number, title in SECTIONS.items():
         available = number not in ENFORCEMENT_SECTIONS or enforcement is not None
         section = Section(number, title, [], available=available)
@@ -264,7 +279,7 @@ def bulletin(user, *, period: Period | None = None, city: str = "") -> Bulletin:
             if indicator.kind == "rate":
                 figures = [Figure(_rate(now.by_district["academic_baseline"].get(c, 0), now.by_district["academic_remaining"].get(c, 0)),
                                   _rate(before.by_district["academic_baseline"].get(c, 0), before.by_district["academic_remaining"].get(c, 0)),
-                                  _records_url(indicator, period, district=c)) for c in codes]
+                                  _records_url(indicator, period, district=c, bases=bases)) for c in codes]
                 total = Figure(
                     _rate(sum(now.by_district["academic_baseline"].get(c, 0) for c in codes),
                           sum(now.by_district["academic_remaining"].get(c, 0) for c in codes)),
@@ -273,19 +288,20 @@ def bulletin(user, *, period: Period | None = None, city: str = "") -> Bulletin:
                     _records_url(indicator, period))
             else:
                 current, earlier = now.by_district.get(indicator.key, {}), before.by_district.get(indicator.key, {})
-                figures = [Figure(current.get(c, 0), earlier.get(c, 0), _records_url(indicator, period, district=c))
-                           for c in codes]
+                figures = [Figure(current.get(c, 0), earlier.get(c, 0), _records_url(indicator, period, district=c,
+                                                                                       bases=bases)) for c in codes]
                 total = Figure(sum(f.value for f in figures), sum(f.previous for f in figures), _records_url(indicator, period))
             if indicator.key.startswith("status_") and not (total.value or total.previous):
                 continue  # a category × status that is empty in both periods says nothing
             section.rows.append(Row(indicator, total, figures))
         if number == 7:
-            _cell_table(section, now, before, period, codes)
+            _cell_table(section, now, before, period, codes, bases)
         sections.append(section)
     return Bulletin(period, previous, ctx.baseline, place, districts, sections, enforcement is not None)
 
 
-def _cell_table(section: Section, now: Counts, before: Counts, period: Period, codes: list[str]) -> None:
+def _cell_table(section: Section, now: Counts, before: Counts, period: Period, codes: list[str],
+                bases: dict | None = None) -> None:
     """Section 7 by grid cell: the cells of the city's institutions that have a figure in either period."""
     section.cell_indicators = [i for i in INDICATORS if i.per_cell]
     ids = set()
@@ -295,7 +311,7 @@ def _cell_table(section: Section, now: Counts, before: Counts, period: Period, c
     for cell_id in sorted(ids, key=lambda i: (i == NO_CELL, cells[i].code if i in cells else "")):
         section.cells.append(CellRow(cells.get(cell_id), [
             Figure(now.by_cell.get(i.key, {}).get(cell_id, 0), before.by_cell.get(i.key, {}).get(cell_id, 0),
-                   _records_url(i, period, cell=cell_id)) for i in section.cell_indicators]))
+                   _records_url(i, period, cell=cell_id, bases=bases)) for i in section.cell_indicators]))
 
 
 # --- the records behind a figure -----------------------------------------------------------------------------------
