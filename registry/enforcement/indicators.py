@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 
 from registry.enforcement.models import (CaseStep, ChecklistItem, Inspection, InspectionResult, InspectionStaff, Lead,
                                          PenaltyCase, ViolationType)
@@ -92,17 +92,21 @@ def _case_steps(start: date, end: date, step: Step):
             .where(CaseStep.step == step, CaseStep.done_on.between(start, end)))
 
 
+def _lead_condition(key: str, start: date, end: date):
+    if key == "leads_received":
+        return Lead.received_on.between(start, end)
+    if key == "leads_closed":
+        return Lead.closed_on.between(start, end)
+    if key == "leads_closed_on_time":
+        return and_(Lead.closed_on.between(start, end), Lead.closed_on <= Lead.deadline)
+    # leads_overdue: open on `end` (received by then, not closed by then) and past the deadline
+    return and_(Lead.received_on <= end, Lead.deadline < end, or_(Lead.closed_on.is_(None), Lead.closed_on > end))
+
+
 def _leads(key: str, start: date, end: date):
     district = func.coalesce(Institution.district, Lead.district, literal(""))
-    query = select(district.label("district"), Lead.id.label("id")).outerjoin(Institution, Institution.id == Lead.institution_id)
-    if key == "leads_received":
-        return query.where(Lead.received_on.between(start, end))
-    if key == "leads_closed":
-        return query.where(Lead.closed_on.between(start, end))
-    if key == "leads_closed_on_time":
-        return query.where(Lead.closed_on.between(start, end), Lead.closed_on <= Lead.deadline)
-    # leads_overdue: open on `end` (received by then, not closed by then) and past the deadline
-    return query.where(Lead.received_on <= end, Lead.deadline < end, or_(Lead.closed_on.is_(None), Lead.closed_on > end))
+    return (select(district.label("district"), Lead.id.label("id"))
+            .outerjoin(Institution, Institution.id == Lead.institution_id).where(_lead_condition(key, start, end)))
 
 
 def source(key: str, start: date, end: date):
@@ -123,22 +127,68 @@ def source(key: str, start: date, end: date):
 
 
 def by_district(start: date, end: date) -> dict[str, dict[str, int]]:
-    """Every figure of the period [start, end], by district code (see the module's description of each)."""
+    """Every figure of the period [start, end], by district code (see the module's description of each).
+
+    The figures are those of `source(key, ...)` counted by district, taken together: one pass over the period's
+    inspections, one over their staff, one over their failed items (by kind), one over the decided cases (fines and
+    the violations they count, by kind), one over the case steps and one over the leads, rather than a query per
+    figure and per kind."""
     figures: dict[str, dict[str, int]] = defaultdict(empty)
-    for key in KEYS:
-        if key.startswith("violations_"):
-            continue
-        sub = source(key, start, end).subquery()
-        value = func.sum(sub.c.value) if "value" in sub.c else func.count()
-        for district, total in db.session.execute(select(sub.c.district, value).group_by(sub.c.district)):
-            figures[district or ""][key] += int(total or 0)
-    for group in BulletinGroup:
-        key = f"violations_{group.value}"
-        for query in (_failed_items(start, end, group.value), _decided_cases(start, end, group.value)):
-            sub = query.subquery()
-            for district, total in db.session.execute(select(sub.c.district, func.count()).group_by(sub.c.district)):
-                figures[district or ""][key] += int(total)
-    return {district: dict(values) for district, values in figures.items()}
+    groups = [group.value for group in BulletinGroup]
+    one = lambda condition: func.sum(case((condition, 1), else_=0))  # noqa: E731
+    in_period = Inspection.inspected_on.between(start, end)
+
+    for district, number, joint in db.session.execute(
+            select(Institution.district, func.count(), one(Inspection.joint.is_(True)))
+            .join(Institution, Institution.id == Inspection.institution_id).where(in_period).group_by(Institution.district)):
+        figures[district or ""]["institutions_inspected"] += int(number)
+        figures[district or ""]["joint_inspections"] += int(joint or 0)
+    for district, number in db.session.execute(
+            select(Institution.district, func.count())
+            .select_from(InspectionStaff).join(Inspection, Inspection.id == InspectionStaff.inspection_id)
+            .join(Institution, Institution.id == Inspection.institution_id).where(in_period).group_by(Institution.district)):
+        figures[district or ""]["staff_person_times"] += int(number)
+    for district, group, number in db.session.execute(
+            select(Institution.district, ChecklistItem.bulletin_group, func.count())
+            .select_from(InspectionResult).join(Inspection, Inspection.id == InspectionResult.inspection_id)
+            .join(Institution, Institution.id == Inspection.institution_id)
+            .join(ChecklistItem, ChecklistItem.id == InspectionResult.item_id)
+            .where(in_period, Inspection.follows_id.is_(None), InspectionResult.result == Result.failed,
+                   ChecklistItem.bulletin_group.in_(groups))
+            .group_by(Institution.district, ChecklistItem.bulletin_group)):
+        figures[district or ""][f"violations_{group}"] += int(number)
+
+    district = _case_district()
+    for place, group, from_inspection, number, fen in db.session.execute(
+            select(district, ViolationType.bulletin_group, PenaltyCase.inspection_id.is_not(None), func.count(),
+                   func.sum(PenaltyCase.fine_amount + PenaltyCase.confiscation_amount))
+            .outerjoin(Institution, Institution.id == PenaltyCase.institution_id)
+            .outerjoin(ViolationType, ViolationType.code == PenaltyCase.violation_type_code)
+            .where(PenaltyCase.decided_on.between(start, end))
+            .group_by(district, ViolationType.bulletin_group, PenaltyCase.inspection_id.is_not(None))):
+        figures[place or ""]["fines_fen"] += int(fen or 0)
+        group = getattr(group, "value", group)
+        if group in groups and not from_inspection:
+            figures[place or ""][f"violations_{group}"] += int(number)
+    steps = {step: key for key, step in CASE_STEPS.items()}
+    for place, step, number in db.session.execute(
+            select(district, CaseStep.step, func.count())
+            .select_from(PenaltyCase).join(CaseStep, CaseStep.case_id == PenaltyCase.id)
+            .outerjoin(Institution, Institution.id == PenaltyCase.institution_id)
+            .where(CaseStep.step.in_(list(steps)), CaseStep.done_on.between(start, end))
+            .group_by(district, CaseStep.step)):
+        figures[place or ""][steps[Step(step)]] += int(number)
+
+    conditions = {key: _lead_condition(key, start, end) for key in KEYS if key.startswith("leads_")}
+    district = func.coalesce(Institution.district, Lead.district, literal(""))
+    rows = db.session.execute(
+        select(district, *(one(condition) for condition in conditions.values()))
+        .outerjoin(Institution, Institution.id == Lead.institution_id)
+        .where(or_(*conditions.values())).group_by(district))
+    for place, *numbers in rows:
+        for key, number in zip(conditions, numbers):
+            figures[place or ""][key] += int(number or 0)
+    return {place: dict(values) for place, values in figures.items()}
 
 
 # --- the records behind a figure -------------------------------------------------------------------------------------

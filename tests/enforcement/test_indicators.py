@@ -93,6 +93,27 @@ def test_by_district(period):
     assert figures[""]["leads_received"] == 1 and figures[""]["leads_overdue"] == 1  # open since day 4, due day 19
 
 
+def test_by_district_counts_what_each_figure_lists(period):
+    """The figures come from a few grouped queries; each must equal its own list of records counted by district."""
+    from collections import defaultdict
+
+    from sqlalchemy import func, select
+
+    start, end = period
+    for first, last in ((start, end), (start - timedelta(days=60), end), (end, end + timedelta(days=30))):
+        listed = defaultdict(indicators.empty)
+        for key in indicators.KEYS:
+            queries = ([indicators._failed_items(first, last, key.removeprefix("violations_")),
+                        indicators._decided_cases(first, last, key.removeprefix("violations_"))]
+                       if key.startswith("violations_") else [indicators.source(key, first, last)])
+            for query in queries:
+                sub = query.subquery()
+                value = func.sum(sub.c.value) if "value" in sub.c and not key.startswith("violations_") else func.count()
+                for district, total in db.session.execute(select(sub.c.district, value).group_by(sub.c.district)):
+                    listed[district or ""][key] += int(total or 0)
+        assert indicators.by_district(first, last) == {d: dict(v) for d, v in listed.items()}
+
+
 def test_a_period_with_nothing(period):
     start, _ = period
     assert indicators.by_district(start - timedelta(days=400), start - timedelta(days=365)) == {}

@@ -120,3 +120,30 @@ def test_who_reads_the_bulletin(users, as_user):
     for name in ("admin", "edu", "sports", "market"):
         assert as_user(name).get("/reports/bulletin").status_code == 200
     assert as_user("admin").get("/reports/records/no_such_figure").status_code == 404
+
+
+def test_every_figure_links_as_url_for_writes_it(reduction, app, users):
+    """The bulletin builds each indicator's link once and appends the district or cell: the same link `url_for` makes."""
+    from flask import url_for
+
+    from registry.reports import rules, services
+    from registry.reports.indicators import ENFORCEMENT_SECTIONS
+
+    with app.test_request_context():
+        report = services.bulletin(None, period=rules.Period(date.fromisoformat(PERIOD["start"]),
+                                                                  date.fromisoformat(PERIOD["end"])), city="330300")
+        checked = 0
+        for section in report.sections:
+            for row in section.rows:
+                key = "academic_remaining" if row.indicator.kind == "rate" else row.indicator.key
+                endpoint = "enforcement.indicator_records" if section.number in ENFORCEMENT_SECTIONS else "reports.records"
+                for district, figure in zip([""] + [d.code for d in report.districts], [row.total] + row.districts):
+                    args = {"start": PERIOD["start"], "end": PERIOD["end"], **({"district": district} if district else {})}
+                    assert figure.url == url_for(endpoint, key=key, **args)
+                    checked += 1
+            for cell_row in section.cells:
+                for indicator, figure in zip(section.cell_indicators, cell_row.figures):
+                    cell = cell_row.cell.id if cell_row.cell else services.NO_CELL
+                    assert figure.url == url_for("reports.records", key=indicator.key, start=PERIOD["start"],
+                                                 end=PERIOD["end"], cell=cell)
+        assert checked > 100
