@@ -133,8 +133,9 @@ def _fts_matches(driver: FtsDriver) -> int:
 
 
 def _matches(where: list, words: list[str]):
-    """SELECT institutions.id of the matches: on SQLite led by the FTS5 index of the longest word, the other words
-    checked on each candidate by LIKE; on PostgreSQL every word by LIKE on its pg_trgm-indexed column."""
+    """SELECT institutions.id of the matches, and the column that orders them newest first: on SQLite led by the FTS5
+    table of the rarest word (the longest among equals), the other words checked on each candidate by LIKE; on
+    PostgreSQL every word by LIKE on its indexed column."""
     driver = None
     if words and db.engine.dialect.name == "sqlite":
         drivers = {word: d for word in words if (d := _fts_driver(word)) is not None}
@@ -201,6 +202,12 @@ def _order(query: SearchQuery) -> list:
     return [closeness, func.length(Institution.name), name, Institution.id]
 
 
+def _count(user, query: SearchQuery) -> int:
+    """The number of matches, counted no further than COUNT_LIMIT + 1."""
+    matches, _ = _matches(conditions(user, query), terms(query.q))
+    return db.session.scalar(select(func.count()).select_from(matches.limit(COUNT_LIMIT + 1).subquery()))
+
+
 def _ordered_ids(user, query: SearchQuery, *, exact: bool):
     """SELECT of the matching ids in the order the list shows them. Relevance is worked out over every match, so
     past COUNT_LIMIT matches (a word in half the register) the newest come first instead."""
@@ -231,8 +238,7 @@ def _result(row, of: Standing) -> Result:
 def search(user, query: SearchQuery, *, page: int = 1, per_page: int = 50) -> Page:
     """One page of the institutions `user` may see that match, with the total (exact up to COUNT_LIMIT)."""
     authz.require(user, "institution.list")
-    matches, _ = _matches(conditions(user, query), terms(query.q))
-    counted = db.session.scalar(select(func.count()).select_from(matches.limit(COUNT_LIMIT + 1).subquery()))
+    counted = _count(user, query)
     exact = counted <= COUNT_LIMIT
     ids = list(db.session.scalars(_ordered_ids(user, query, exact=exact).limit(per_page).offset((page - 1) * per_page)))
     return Page(_rows(ids), min(counted, COUNT_LIMIT), page, per_page, total_exact=exact)
@@ -252,8 +258,7 @@ def each_row(user, query: SearchQuery, *, batch: int = 2000) -> Iterator:
     (no records built): memory stays flat however many there are. Read on a connection of its own that holds no
     write lock, so a long export does not stop anyone's saving."""
     authz.require(user, "institution.list")
-    matches, _ = _matches(conditions(user, query), terms(query.q))
-    exact = db.session.scalar(select(func.count()).select_from(matches.limit(COUNT_LIMIT + 1).subquery())) <= COUNT_LIMIT
+    exact = _count(user, query) <= COUNT_LIMIT
     # Outer joins throughout (every institution has its department and district): SQLite then keeps the
     # institutions in their order and streams them, where an inner join would let it start elsewhere and sort.
     statement = (_ordered_ids(user, query, exact=exact).with_only_columns(*EXPORT_COLUMNS)
