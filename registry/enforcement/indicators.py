@@ -231,3 +231,24 @@ def records(user, key: str, start: date, end: date, *, district: str | None = No
                 found.append(Record(kind, row["id"], row["district"] or "", row.get("value")))
     return found
 
+
+SUMMED = ("staff_person_times", "fines_fen")  # these figures add up values; the others count records
+
+
+def total(key: str, found: list[Record]) -> int:
+    """The figure the records behind it make."""
+    return sum(r.value or 0 for r in found) if key in SUMMED else len(found)
+
+
+def shown(found: list[Record]) -> list[dict]:
+    """The records as rows to show, loaded in one query per kind."""
+    models = {"inspection": Inspection, "lead": Lead, "case": PenaltyCase}
+    by_kind: dict[str, dict] = {}
+    for kind, model in models.items():
+        ids = {r.id for r in found if r.kind == kind}
+        by_kind[kind] = {o.id: o for o in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
+    result_ids = {r.result_id for r in found if r.result_id}
+    results = ({o.id: o for o in db.session.scalars(select(InspectionResult).where(InspectionResult.id.in_(result_ids)))}
+               if result_ids else {})
+    return [{"kind": r.kind, "record": by_kind[r.kind][r.id], "district": r.district, "value": r.value,
+             "result": results.get(r.result_id)} for r in found if r.id in by_kind[r.kind]]

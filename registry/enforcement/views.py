@@ -424,26 +424,9 @@ def indicator_records(key: str):
         start = start if start and start <= end else end.replace(day=1)
     district = request.args.get("district")
     found = indicators.records(current_user, key, start, end, district=district)
-    summed = key in ("staff_person_times", "fines_fen")  # these figures add up values; the others count records
-    total = sum(r.value or 0 for r in found) if summed else len(found)
     return render_template("enforcement/indicator_records.html", key=key, label=INDICATOR_LABELS[key], start=start,
-                           end=end, district=district, records=_loaded(found), total=total)
-
-
-def _loaded(found) -> list[dict]:
-    """The records as rows to show, loaded in one query per kind."""
-    from registry.enforcement.models import Inspection, InspectionResult, Lead, PenaltyCase
-    from registry.extensions import db
-
-    models = {"inspection": Inspection, "lead": Lead, "case": PenaltyCase}
-    by_kind: dict[str, dict] = {}
-    for kind, model in models.items():
-        ids = {r.id for r in found if r.kind == kind}
-        by_kind[kind] = {o.id: o for o in db.session.query(model).filter(model.id.in_(ids))} if ids else {}
-    result_ids = {r.result_id for r in found if r.result_id}
-    results = {o.id: o for o in db.session.query(InspectionResult).filter(InspectionResult.id.in_(result_ids))} if result_ids else {}
-    return [{"kind": r.kind, "record": by_kind[r.kind][r.id], "district": r.district, "value": r.value,
-             "result": results.get(r.result_id)} for r in found if r.id in by_kind[r.kind]]
+                           end=end, district=district, records=indicators.shown(found),
+                           total=indicators.total(key, found))
 
 
 # --- the public's pages ----------------------------------------------------------------------------------------------
