@@ -15,9 +15,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from registry.core import audit, authz
-from registry.core.errors import Invalid, NotFound, Stale
+from registry.core.errors import Invalid, NotFound
 from registry.core.models import MAX_ID, local_today
 from registry.core.problems import translate
+from registry.core.versions import check_version, flush_versioned
 from registry.extensions import db
 from registry.register import rules
 from registry.register.models import CategoryRef, Department, District, Institution, StatusChange
@@ -205,7 +206,7 @@ def register_institution(user, raw: dict) -> Institution:
 def update_institution(user, institution_id: int, raw: dict, *, version) -> Institution:
     """Change an institution's details; refused as stale when `version` is not the current one."""
     institution = get_institution(user, institution_id, "institution.edit")
-    _check_version(institution, version)
+    check_version(institution, version)
     if "category" in raw and raw["category"] != institution.category.value:
         raise Invalid(gettext("Please correct the marked fields."), {"category": [gettext(
             "A change of category is a conversion: use the lifecycle action “convert”.")]})
@@ -227,7 +228,7 @@ def update_institution(user, institution_id: int, raw: dict, *, version) -> Inst
     institution.registration_reason = clean.get("registration_reason", "")
     _refresh_flags(institution)
     audit.note(db.session, "institution.update")
-    _flush_versioned(institution)
+    flush_versioned(institution, _flush)
     return institution
 
 
@@ -236,7 +237,7 @@ def transition_institution(user, institution_id: int, *, to: str, reason: str, v
     """Move an institution along its lifecycle; a conversion also registers its successor. Returns the institution."""
     institution = get_institution(user, institution_id, "institution.transition")
     if version not in (None, ""):
-        _check_version(institution, version)
+        check_version(institution, version)
     problems: dict[str, list[str]] = {}
     target = Status(to) if to in Status.__members__ else None
     if target is None:
@@ -273,7 +274,7 @@ def transition_institution(user, institution_id: int, *, to: str, reason: str, v
         institution.licensed_on = effective
     audit.note(db.session, f"institution.{target.value}", reason)
     _record_status(institution, previous, effective_on=effective, reason=reason, user=user)
-    _flush_versioned(institution)
+    flush_versioned(institution, _flush)
     if target is Status.converted:
         _register_successor(user, institution, Category(new_category), effective, reason)
     return institution
@@ -296,26 +297,6 @@ def _register_successor(user, origin: Institution, category: Category, effective
 
 def _as_raw(value):
     return value.value if hasattr(value, "value") else value
-
-
-def _check_version(institution: Institution, version) -> None:
-    try:
-        given = int(version)
-    except (TypeError, ValueError):
-        raise Invalid(gettext("Please correct the marked fields."), {"version": [gettext("Send the version you read.")]})
-    if given != institution.version:
-        raise Stale(gettext("Someone else changed this record after you opened it. "
-                            "Here it is as it is now; make your change again."), institution)
-
-
-def _flush_versioned(institution: Institution) -> None:
-    try:
-        _flush()
-    except StaleDataError:
-        db.session.rollback()
-        current = db.session.get(Institution, institution.id)
-        raise Stale(gettext("Someone else changed this record while you were saving it. "
-                            "Here it is as it is now; make your change again."), current)
 
 
 def visible_condition(user):

@@ -17,7 +17,8 @@ from registry.enforcement import rules
 from registry.enforcement.models import CaseStep, Fine, PenaltyCase
 from registry.enforcement.rules import Sanction, Step
 from registry.enforcement.services import checklists
-from registry.enforcement.services.common import (check_version, day, enforcement_staff, flush_versioned, invalid, like,
+from registry.core.versions import check_version, flush_versioned
+from registry.enforcement.services.common import (day, enforcement_staff, invalid, like,
                                                   money, names, nothing, paged, scoped, text)
 from registry.extensions import db
 from registry.register import services as register

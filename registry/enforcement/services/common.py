@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from flask_babel import gettext
 from sqlalchemy import false, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from registry.accounts.models import Role, User
-from registry.core.errors import Invalid, Stale
+from registry.core.errors import Invalid
 from registry.core.problems import Problem, translate
 from registry.escrow.rules import parse_day, parse_money
 from registry.extensions import db
@@ -78,26 +77,6 @@ def staff_choices() -> list[User]:
     return list(db.session.scalars(select(User).where(User.active.is_(True), User.role.in_(ENFORCEMENT_ROLES),
                                                       User.department_code.is_not(None))
                                    .order_by(User.department_code, User.username)))
-
-
-def check_version(record, version) -> None:
-    try:
-        given = int(version)
-    except (TypeError, ValueError):
-        raise Invalid(gettext("Please correct the marked fields."), {"version": [gettext("Send the version you read.")]})
-    if given != record.version:
-        raise Stale(gettext("Someone else changed this record after you opened it. "
-                            "Here it is as it is now; make your change again."), record)
-
-
-def flush_versioned(record) -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        current = db.session.get(type(record), record.id)
-        raise Stale(gettext("Someone else changed this record while you were saving it. "
-                            "Here it is as it is now; make your change again."), current)
 
 
 def nothing():

@@ -15,7 +15,8 @@ from registry.enforcement import rules
 from registry.enforcement.models import Fine, Payment, PenaltyCase
 from registry.enforcement.rules import FineState
 from registry.enforcement.services.cases import visible as visible_cases
-from registry.enforcement.services.common import check_version, day, flush_versioned, invalid, money, paged, scoped, text
+from registry.core.versions import check_version, flush_versioned
+from registry.enforcement.services.common import day, invalid, money, paged, scoped, text
 from registry.extensions import db
 from registry.register.services import Page
 

@@ -14,7 +14,8 @@ from registry.enforcement import rules
 from registry.enforcement.models import Inspection, InspectionResult, InspectionStaff
 from registry.enforcement.rules import Outcome, Result
 from registry.enforcement.services import checklists
-from registry.enforcement.services.common import (check_version, day, enforcement_staff, flush_versioned, invalid,
+from registry.core.versions import check_version, flush_versioned
+from registry.enforcement.services.common import (day, enforcement_staff, invalid,
                                                   names, nothing, paged, scoped, text, user_department)
 from registry.extensions import db
 from registry.grid import storage

@@ -21,7 +21,8 @@ from registry.core.models import local_today
 from registry.enforcement import rules
 from registry.enforcement.models import Lead
 from registry.enforcement.rules import LeadOutcome, LeadSource, LeadState
-from registry.enforcement.services.common import (check_version, day, enforcement_staff, flush_versioned, invalid, like,
+from registry.core.versions import check_version, flush_versioned
+from registry.enforcement.services.common import (day, enforcement_staff, invalid, like,
                                                   nothing, paged, scoped, staff_choices, text)
 from registry.extensions import db
 from registry.grid.signals import visit_reported
