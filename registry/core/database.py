@@ -25,7 +25,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 def _sqlite_begin_immediate(connection) -> None:
     # Take the write lock when the transaction starts, so two writers queue behind the busy timeout
     # instead of failing when a read transaction tries to become a write one. A connection marked
-    # `read_only` (long reads such as exports) takes no lock: in WAL mode writers go on beside it.
+    # `read_only` (requests that only read, long reads such as exports) takes no lock: in WAL mode
+    # readers and the one writer go on side by side.
     if connection.get_execution_options().get("read_only"):
         connection.exec_driver_sql("BEGIN")
     else:

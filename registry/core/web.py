@@ -71,8 +71,16 @@ def init_app(app: Flask) -> None:
             raise Invalid(gettext("The request contains a NUL character, which no field accepts."), {})
 
     @app.before_request
+    def read_without_locking():
+        """A request that only reads begins its transaction without SQLite's write lock, so that many officers
+        reading run side by side and beside the one writer (WAL); every other request takes the lock up front
+        (core.database). Should a read ever write, SQLite takes the lock then, or answers busy: 503, retryable."""
+        if request.method in ("GET", "HEAD") and request.endpoint != "static" and not db.session().in_transaction():
+            db.session.connection(execution_options={"read_only": True})
+
+    @app.before_request
     def note_actor():
-        if current_user.is_authenticated:
+        if request.endpoint != "static" and current_user.is_authenticated:  # a file needs no user
             set_actor(db.session, current_user._get_current_object())
 
     @app.context_processor
