@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import Row, case, func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from registry.core import audit, authz
@@ -97,15 +97,58 @@ def cells(user, *, parent_code: str | None = None, roots: bool = False) -> list[
     return list(db.session.scalars(query))
 
 
-def cell_choices(user) -> list:
-    """The cells of `cells(user)` as rows of (code, name, level), for a filter's choices: no geometry loaded, no
-    object kept in the session (a province's grid is thousands of cells, and the register's list shows them all)."""
+@dataclass(frozen=True)
+class CellFilter:
+    """The register list's cell field: offered when the user has a cell to pick (or has picked one), and the picked
+    cell as a row (code, name, level); None when none is picked or the code names no cell the user may see."""
+    offered: bool
+    cell: Row | None
+
+
+def cell_filter(user, code: str) -> CellFilter:
+    """What the register list's cell field shows, in one indexed lookup: a province's grid is thousands of cells, too
+    many to load on every search (the field suggests them as the user types: `suggest_cells`)."""
     _require(user, "grid.view")
-    query = select(Cell.code, Cell.name, Cell.level).order_by(Cell.level, Cell.code)
+    scope = _in_scope(user)
+    if not code:
+        return CellFilter(db.session.scalar(select(Cell.id).where(*scope).limit(1)) is not None, None)
+    row = db.session.execute(select(Cell.code, Cell.name, Cell.level).where(Cell.code == code, *scope)).first()
+    return CellFilter(True, row)
+
+
+SUGGESTIONS = 20
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    code: str
+    name: str
+    level: int
+    path: list[str]  # the names of the cells above it, from the top, as far as the user may see them
+
+
+def suggest_cells(user, q: str, *, limit: int = SUGGESTIONS) -> list[Suggestion]:
+    """The cells whose code starts with `q` or whose name holds it, for the cell field's type-ahead: the exact code
+    first, then the larger cells (by level), then by code. Rows only (no geometry), within the user's cells."""
+    _require(user, "grid.view")
+    q = q.strip()[:100]
+    if not q:
+        return []
+    scope = _in_scope(user)
+    exact = case((func.lower(Cell.code) == q.lower(), 0), else_=1)
+    rows = db.session.execute(select(Cell.code, Cell.name, Cell.level, Cell.path).where(
+        or_(Cell.code.istartswith(q, autoescape=True), Cell.name.icontains(q, autoescape=True)), *scope)
+        .order_by(exact, Cell.level, Cell.code).limit(limit)).all()
+    above = {i for r in rows for i in path_ids(r.path)[:-1]}
+    names = dict(db.session.execute(select(Cell.id, Cell.name).where(Cell.id.in_(above), *scope)).all()) if above \
+        else {}
+    return [Suggestion(r.code, r.name, r.level, [names[i] for i in path_ids(r.path)[:-1] if i in names]) for r in rows]
+
+
+def _in_scope(user) -> list:
+    """The condition keeping the cells the user may see, as a list to unpack into `where` (empty: every cell)."""
     own = _own_cells(user)
-    if own is not None:
-        query = query.where(Cell.id.in_(own))
-    return list(db.session.execute(query))
+    return [] if own is None else [Cell.id.in_(own)]
 
 
 def _own_cells(user) -> frozenset[int] | None:

@@ -2,6 +2,7 @@
 the visit form, visits and their photos."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import shapely
@@ -50,6 +51,14 @@ def cells():
     parent = request.args.get("parent") or None
     items = services.cells(current_user, parent_code=parent, roots=parent is None and current_user.role != "grid_worker")
     return render_template("grid/cells.html", cells=items, parent=services.get_cell(current_user, parent) if parent else None)
+
+
+@bp.get("/cells/suggest")
+@login_required
+def suggest_cells():
+    """The register list's cell field asks as the user types (static/grid/cell-field.js): the first cells matching."""
+    found = services.suggest_cells(current_user, request.args.get("q", ""))
+    return jsonify({"cells": [dataclasses.asdict(s) for s in found]})
 
 
 @bp.route("/cells/<code>", methods=["GET", "POST"])

@@ -41,13 +41,13 @@ def institutions():
     result = search.search(current_user, query, page=page_arg(), per_page=50)
     return render_template("register/list.html", page=result, filters=query, districts=services.districts(),
                            departments=services.departments(), scope=authz.institution_scope(current_user),
-                           cells=_cells())
+                           cell_filter=_cell_filter(query.cell))
 
 
-def _cells() -> list:
-    from registry.grid.services import cell_choices
+def _cell_filter(code: str):
+    from registry.grid.services import cell_filter
 
-    return cell_choices(current_user)
+    return cell_filter(current_user, code)
 
 
 def _form_choices(form: InstitutionForm) -> InstitutionForm:

@@ -154,10 +154,11 @@ def _matches(where: list, words: list[str]):
 # --- filters ----------------------------------------------------------------------------------------------------
 
 def _cell_condition(code: str):
-    cell = db.session.scalar(select(Cell).where(Cell.code == code))
-    if cell is None:
+    """The institutions in the cell and the cells under it: their paths start with its path (which ends in "/")."""
+    path = db.session.scalar(select(Cell.path).where(Cell.code == code))
+    if path is None:
         return Institution.id.is_(None)
-    cells_under = select(Cell.id).where(or_(Cell.id == cell.id, Cell.path.startswith(cell.path + "/")))
+    cells_under = select(Cell.id).where(Cell.path.startswith(path))
     return Institution.id.in_(select(CellAssignment.institution_id).where(CellAssignment.cell_id.in_(cells_under)))
 
 

@@ -87,6 +87,20 @@ def test_filters_and_scope(users, register):
     assert _names(users["grid"], q="培训") == set()  # no cell yet
 
 
+def test_a_cell_filter_takes_the_cells_under_it(users, make_institution):
+    from registry.grid import importing
+    from tests.grid.conftest import DISTRICTS, WEST_CELLS
+
+    for document, parent in ((DISTRICTS, None), (WEST_CELLS, "D1")):
+        importing.import_cells(users["admin"], document, code_property="code", name_property="name", parent_code=parent)
+    make_institution(name="西区南培训学校", latitude=28.005, longitude=120.65)  # in D1001, under D1
+    make_institution(name="东区培训学校", latitude=28.005, longitude=120.67)  # in D2
+    assert _names(users["admin"], cell="D1") == {"西区南培训学校"}
+    assert _names(users["admin"], cell="D1001") == {"西区南培训学校"}
+    assert _names(users["admin"], cell="D1002") == set()
+    assert _names(users["admin"], cell="NOPE") == set()
+
+
 def test_relevance_puts_the_closest_name_first(users, make_institution):
     for name in ("温州市新华书店培训中心", "新华", "新华舞蹈学校"):
         make_institution(name=name)
