@@ -16,6 +16,24 @@ from registry.extensions import db, login
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
 
 
+_TRANSLATED: dict[tuple[int, str], tuple[dict, dict]] = {}
+
+
+def translated(**labels: dict) -> dict[str, dict]:
+    """Modules' label dicts (lazy strings) for templates, as plain text in the request's language, worked out once per
+    language and process: a lazy string looks itself up in the catalogue each time a page shows it, and a list of
+    fifty institutions shows hundreds. The catalogues do not change while the app runs."""
+    locale = str(get_locale())
+    return {name: _translated(mapping, locale) for name, mapping in labels.items()}
+
+
+def _translated(mapping: dict, locale: str) -> dict:
+    cached = _TRANSLATED.get((id(mapping), locale))
+    if cached is None or cached[0] is not mapping:
+        cached = _TRANSLATED[id(mapping), locale] = (mapping, {code: str(label) for code, label in mapping.items()})
+    return cached[1]
+
+
 @login.user_loader
 def load_user(session_id: str):
     """Sessions carry `id:generation` and the login's token; a bumped generation (new password, deactivation)

@@ -12,7 +12,7 @@ from registry.core import authz
 from registry.core.errors import Invalid
 from registry.core.forms import choices
 from registry.core.models import local_today
-from registry.core.web import page_arg, upload_limit
+from registry.core.web import page_arg, translated, upload_limit
 from registry.enforcement import indicators, rules, services
 from registry.enforcement.forms import (ENFORCEMENT_ACTION_LABELS, FINE_STATE_LABELS, FOLLOW_UP_LABELS, GROUP_LABELS,
                                         INDICATOR_LABELS, LEAD_OUTCOME_LABELS, LEAD_STATE_LABELS, OUTCOME_LABELS,
@@ -32,10 +32,11 @@ public_bp = Blueprint("enforcement_public", __name__)
 
 @bp.app_context_processor
 def helpers():
-    return {"RESULT_LABELS": RESULT_LABELS, "FOLLOW_UP_LABELS": FOLLOW_UP_LABELS, "OUTCOME_LABELS": OUTCOME_LABELS,
-            "SOURCE_LABELS": SOURCE_LABELS, "LEAD_STATE_LABELS": LEAD_STATE_LABELS,
-            "LEAD_OUTCOME_LABELS": LEAD_OUTCOME_LABELS, "STEP_LABELS": STEP_LABELS, "SANCTION_LABELS": SANCTION_LABELS,
-            "GROUP_LABELS": GROUP_LABELS, "FINE_STATE_LABELS": FINE_STATE_LABELS, "enforcement_panel": enforcement_panel,
+    return {**translated(RESULT_LABELS=RESULT_LABELS, FOLLOW_UP_LABELS=FOLLOW_UP_LABELS, OUTCOME_LABELS=OUTCOME_LABELS,
+                         SOURCE_LABELS=SOURCE_LABELS, LEAD_STATE_LABELS=LEAD_STATE_LABELS,
+                         LEAD_OUTCOME_LABELS=LEAD_OUTCOME_LABELS, STEP_LABELS=STEP_LABELS, SANCTION_LABELS=SANCTION_LABELS,
+                         GROUP_LABELS=GROUP_LABELS, FINE_STATE_LABELS=FINE_STATE_LABELS),
+            "enforcement_panel": enforcement_panel,
             "fine_state": services.state_of, "lead_overdue": services.lead_overdue,
             "rectification_overdue": services.rectification_overdue, "item_label": item_label}
 
@@ -76,22 +77,13 @@ def _department_choices():
 
 
 def enforcement_panel(institution):
-    """What the institution page's enforcement panel shows: its inspections, leads, cases and fines (as far as the
-    user may see them), or None when the user sees none of them."""
-    user = current_user
-    panel = {}
-    if authz.can(user, "inspection.list"):
-        panel["inspections"] = services.list_inspections(
-            user, filters=services.InspectionFilters(institution_id=institution.id), per_page=10).items
-        panel["cases"] = services.list_cases(user, filters=services.CaseFilters(institution_id=institution.id), per_page=10).items
-        panel["fines"] = services.list_fines(user, filters=services.FineFilters(institution_id=institution.id), per_page=10)[0].items
-    if authz.can(user, "lead.list"):
-        panel["leads"] = services.list_leads(user, filters=services.LeadFilters(institution_id=institution.id), per_page=10).items
-    if not panel:
+    """What the institution page's enforcement panel shows: its latest inspections, leads, cases and fines (as far as
+    the user may see them), or None when the user sees none of them."""
+    records = services.panel(current_user, institution.id)
+    if records.inspections is None and records.leads is None:
         return None
-    panel["can_inspect"] = authz.can(user, "inspection.create", institution)
-    panel["can_open_case"] = authz.can(user, "case.open")
-    return panel
+    return {"records": records, "can_inspect": authz.can(current_user, "inspection.create", institution),
+            "can_open_case": authz.can(current_user, "case.open")}
 
 
 # --- inspections -----------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from registry.core import authz
 from registry.core.errors import Conflict, Invalid
 from registry.core.models import local_today
 from registry.core.problems import translate
-from registry.core.web import page_arg
+from registry.core.web import page_arg, translated
 from registry.escrow import chart, figures, importing, rules, services
 from registry.escrow.forms import ALERT_AMOUNT_HINTS, ALERT_LABELS, CHANNEL_LABELS, CHARGE_FIELD_LABELS, COLUMN_LABELS, ESCROW_ACTION_LABELS, ESCROW_FIELD_LABELS, ESCROW_STATUS_HINTS, ESCROW_STATUS_LABELS, OFFICER_ACTION_LABELS, STATEMENT_FIELD_LABELS, AccountForm, ChargeForm, ImportForm, ResolveForm, StatementForm, StatusForm
 from registry.register import services as register
@@ -30,8 +30,8 @@ def yuan(fen):
 @bp.app_context_processor
 def helpers():
     return {
-        "ESCROW_STATUS_LABELS": ESCROW_STATUS_LABELS, "ESCROW_STATUS_HINTS": ESCROW_STATUS_HINTS,
-        "CHANNEL_LABELS": CHANNEL_LABELS, "ALERT_LABELS": ALERT_LABELS, "ALERT_AMOUNT_HINTS": ALERT_AMOUNT_HINTS,
+        **translated(ESCROW_STATUS_LABELS=ESCROW_STATUS_LABELS, ESCROW_STATUS_HINTS=ESCROW_STATUS_HINTS,
+                     CHANNEL_LABELS=CHANNEL_LABELS, ALERT_LABELS=ALERT_LABELS, ALERT_AMOUNT_HINTS=ALERT_AMOUNT_HINTS),
         "escrow_panel": escrow_panel,
         "describe_flag": lambda flag: translate(rules.describe_flag(flag)),
         "describe_violation": lambda violation: translate(rules.describe_violation(violation)),

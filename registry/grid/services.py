@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import Row, case, func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer, joinedload
 
 from registry.core import audit, authz
 from registry.core.errors import Forbidden, Invalid, NotFound
@@ -184,6 +185,17 @@ def children_count(cell: Cell) -> int:
 
 def assignment_of(institution_id: int) -> CellAssignment | None:
     return db.session.get(CellAssignment, institution_id)
+
+
+def placement_of(institution_id: int) -> tuple[CellAssignment | None, list[Cell]]:
+    """The institution's assignment and its cell's path from the top (code and name: no geometry read)."""
+    found = db.session.execute(select(CellAssignment, Cell.path).join(Cell, Cell.id == CellAssignment.cell_id)
+                               .where(CellAssignment.institution_id == institution_id)).first()
+    if found is None:
+        return None, []
+    ids = path_ids(found.path)
+    cells = {c.id: c for c in db.session.scalars(select(Cell).where(Cell.id.in_(ids)).options(defer(Cell.geometry)))}
+    return found.CellAssignment, [cells[i] for i in ids if i in cells]
 
 
 def cell_institutions(user, code: str, *, page: int = 1, per_page: int = 50) -> Page:
@@ -568,6 +580,21 @@ class VisitFilters:
 
 def list_visits(user, *, filters: VisitFilters, page: int = 1, per_page: int = 50) -> Page:
     """Visits of the institutions the user may see, newest first."""
+    conditions = _visit_conditions(user, filters)
+    total = db.session.scalar(select(func.count()).select_from(Visit).where(*conditions))
+    items = db.session.scalars(select(Visit).where(*conditions).order_by(Visit.visited_at.desc(), Visit.id.desc())
+                               .limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(list(items), total, page, per_page)
+
+
+def latest_visits(user, institution_id: int, *, limit: int = 5) -> list[Visit]:
+    """An institution's latest visits with their workers and reports, in one statement (its page's grid panel)."""
+    conditions = _visit_conditions(user, VisitFilters(institution_id=institution_id))
+    return list(db.session.scalars(select(Visit).where(*conditions).options(joinedload(Visit.worker), joinedload(Visit.report))
+                                   .order_by(Visit.visited_at.desc(), Visit.id.desc()).limit(limit)))
+
+
+def _visit_conditions(user, filters: VisitFilters) -> list:
     authz.require(user, "visit.list")
     conditions = []
     visible = register.visible_condition(user)
@@ -580,10 +607,7 @@ def list_visits(user, *, filters: VisitFilters, page: int = 1, per_page: int = 5
         conditions.append(Visit.cell_id.in_(select(Cell.id).where(Cell.path.startswith(cell.path))))
     if filters.flagged is not None:
         conditions.append(Visit.flagged.is_(filters.flagged))
-    total = db.session.scalar(select(func.count()).select_from(Visit).where(*conditions))
-    items = db.session.scalars(select(Visit).where(*conditions).order_by(Visit.visited_at.desc(), Visit.id.desc())
-                               .limit(per_page).offset((page - 1) * per_page)).all()
-    return Page(list(items), total, page, per_page)
+    return conditions
 
 
 def get_visit(user, visit_id: int) -> Visit:

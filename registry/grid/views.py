@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from registry.core import authz
 from registry.core.errors import Invalid
 from registry.core.forms import choices
-from registry.core.web import page_arg, upload_limit
+from registry.core.web import page_arg, translated, upload_limit
 from registry.grid import importing, rules, services, storage
 from registry.grid.forms import CHECKLIST_LABELS, GRID_ACTION_LABELS, VISIT_FLAG_LABELS, CellImportForm, RemoveWorkerForm, VisitForm, WorkerForm
 from registry.register import services as register
@@ -23,7 +23,7 @@ bp = Blueprint("grid", __name__, url_prefix="/grid")
 
 @bp.app_context_processor
 def helpers():
-    return {"CHECKLIST_LABELS": CHECKLIST_LABELS, "VISIT_FLAG_LABELS": VISIT_FLAG_LABELS, "grid_panel": grid_panel}
+    return {**translated(CHECKLIST_LABELS=CHECKLIST_LABELS, VISIT_FLAG_LABELS=VISIT_FLAG_LABELS), "grid_panel": grid_panel}
 
 
 @bp.record_once
@@ -36,10 +36,9 @@ def _labels(state):
 
 def grid_panel(institution):
     """What the institution page's grid panel shows: the cell and its parents, border mark, latest visits."""
-    record = services.assignment_of(institution.id)
-    visits = services.list_visits(current_user, filters=services.VisitFilters(institution_id=institution.id), per_page=5) \
-        if authz.can(current_user, "visit.list") else None
-    return {"assignment": record, "path": services.cell_path(record.cell if record else None), "visits": visits,
+    record, path = services.placement_of(institution.id)
+    visits = services.latest_visits(current_user, institution.id) if authz.can(current_user, "visit.list") else None
+    return {"assignment": record, "path": path, "visits": visits,
             "can_visit": authz.can(current_user, "visit.create", institution)}
 
 

@@ -92,6 +92,9 @@ def get_institution(user, institution_id: int, action: str = "institution.view")
 
 
 def successor(institution: Institution) -> Institution | None:
+    """The record a conversion made of this one; only a converted institution has one (and stays converted)."""
+    if institution.status is not Status.converted:
+        return None
     return db.session.scalar(select(Institution).where(Institution.converted_from_id == institution.id))
 
 

@@ -9,7 +9,7 @@ from registry.core import authz
 from registry.core.errors import Invalid, Stale
 from registry.core.forms import choices
 from registry.core.models import local_today
-from registry.core.web import page_arg
+from registry.core.web import page_arg, translated
 from registry.register import importing, services
 from registry.register.forms import ACTION_LABELS, CATEGORY_LABELS, FIELD_LABELS, STATUS_LABELS, TEACHING_MODE_LABELS, TRANSITION_LABELS, ImportForm, InstitutionForm, TransitionForm
 from registry.register.rules import FINAL_TRANSITIONS, FLAG_LABELS, TRANSITIONS, Status
@@ -22,8 +22,9 @@ FORM_FIELDS = services.EDITABLE_FIELDS + ("category", "registration_reason", "st
 
 @bp.app_context_processor
 def labels():
-    return {"CATEGORY_LABELS": CATEGORY_LABELS, "STATUS_LABELS": STATUS_LABELS, "FLAG_LABELS": FLAG_LABELS,
-            "TEACHING_MODE_LABELS": TEACHING_MODE_LABELS, "ACTION_LABELS": ACTION_LABELS, "FIELD_LABELS": FIELD_LABELS}
+    return {"FLAG_LABELS": FLAG_LABELS,  # message ids, translated where shown
+            **translated(CATEGORY_LABELS=CATEGORY_LABELS, STATUS_LABELS=STATUS_LABELS, TEACHING_MODE_LABELS=TEACHING_MODE_LABELS,
+                         ACTION_LABELS=ACTION_LABELS, FIELD_LABELS=FIELD_LABELS)}
 
 
 @bp.get("/institutions")

@@ -31,3 +31,16 @@ def test_an_officer_sees_overdue_rectifications_and_leads_near_their_deadline(st
 
     other = page(as_user("sports").get("/"))  # another department's officer: nothing of culture's
     assert "鹿城区逾期整改舞蹈学校" not in other.get_text()
+
+
+def test_the_institution_page_flags_only_the_rectification_still_waiting(staff, make_institution, client, inspect,
+                                                                          as_user):
+    institution = make_institution(category="arts", name="鹿城区两次整改舞蹈学校")
+    late = inspect("arts", institution, failed=["fee_schedule_displayed"], on=40, deadline=days_ago(20)).json
+    assert inspect("arts", institution, on=15, follows=late["id"]).status_code == 201  # re-inspected: settled
+    assert inspect("arts", institution, failed=["fire_safety"], on=10, deadline=days_ago(1)).status_code == 201
+    assert inspect("arts", institution, failed=["fire_safety"], on=5, deadline=days_ago(-5)).status_code == 201
+
+    panel = page(as_user("arts").get(f"/institutions/{institution.id}")).select_one("#enforcement")
+    flagged = [li.select_one("a").get_text() for li in panel.select("li") if "整改逾期" in li.get_text()]
+    assert flagged == [days_ago(10)]

@@ -14,3 +14,4 @@ from registry.enforcement.services.leads import (LeadFilters, assign_lead, close
                                                  get_lead, handle_lead, list_leads, record_hotline_lead,
                                                  refer_from_inspection, submit_public_lead, track)
 from registry.enforcement.services.leads import overdue as lead_overdue  # noqa: F401
+from registry.enforcement.services.panel import panel  # noqa: F401

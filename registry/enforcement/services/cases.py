@@ -233,6 +233,11 @@ class CaseFilters:
 
 def list_cases(user, *, filters: CaseFilters, page: int = 1, per_page: int = 50) -> Page:
     authz.require(user, "case.list")
+    return paged(filtered(user, filters), PenaltyCase.id.desc(), page=page, per_page=per_page)
+
+
+def filtered(user, filters: CaseFilters):
+    """The cases matching `filters` that `user` may read."""
     query = scoped(select(PenaltyCase), visible(user))
     if filters.step in Step.__members__:
         query = query.where(PenaltyCase.step == Step(filters.step))
@@ -247,4 +252,4 @@ def list_cases(user, *, filters: CaseFilters, page: int = 1, per_page: int = 50)
         query = query.outerjoin(Institution, Institution.id == PenaltyCase.institution_id).where(or_(
             PenaltyCase.number.like(pattern.upper(), escape="\\"), PenaltyCase.subject_name.like(pattern, escape="\\"),
             Institution.name.like(pattern, escape="\\")))
-    return paged(query, PenaltyCase.id.desc(), page=page, per_page=per_page)
+    return query

@@ -86,7 +86,7 @@ class Totals:
         return self.amount - self.paid
 
 
-def _query(user, filters: FineFilters):
+def filtered(user, filters: FineFilters):
     query = scoped(select(Fine).join(PenaltyCase, PenaltyCase.id == Fine.case_id), visible_cases(user))
     today = local_today()
     if filters.state == FineState.paid:
@@ -115,7 +115,7 @@ def _query(user, filters: FineFilters):
 def list_fines(user, *, filters: FineFilters, page: int = 1, per_page: int = 50) -> tuple[Page, Totals]:
     """A page of fines and the totals of all the fines matching the filters."""
     authz.require(user, "case.list")
-    query = _query(user, filters)
+    query = filtered(user, filters)
     sub = query.subquery()
     count, amount, paid = db.session.execute(select(func.count(), func.coalesce(func.sum(sub.c.amount), 0),
                                                     func.coalesce(func.sum(when((sub.c.paid > sub.c.amount, sub.c.amount),

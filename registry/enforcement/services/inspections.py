@@ -168,7 +168,7 @@ class InspectionFilters:
     end: date | None = None
 
 
-def _filtered(user, filters: InspectionFilters):
+def filtered(user, filters: InspectionFilters):
     query = scoped(select(Inspection).join(Institution, Institution.id == Inspection.institution_id), visible(user))
     if filters.institution_id is not None:
         query = query.where(Inspection.institution_id == filters.institution_id)
@@ -189,7 +189,7 @@ def _filtered(user, filters: InspectionFilters):
 
 def list_inspections(user, *, filters: InspectionFilters, page: int = 1, per_page: int = 50) -> Page:
     authz.require(user, "inspection.list")
-    return paged(_filtered(user, filters), Inspection.inspected_on.desc(), Inspection.id.desc(), page=page,
+    return paged(filtered(user, filters), Inspection.inspected_on.desc(), Inspection.id.desc(), page=page,
                  per_page=per_page)
 
 

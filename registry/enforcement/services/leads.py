@@ -301,6 +301,16 @@ class LeadFilters:
 
 def list_leads(user, *, filters: LeadFilters, page: int = 1, per_page: int = 50) -> Page:
     authz.require(user, "lead.list")
+    soonest_first = filters.overdue or filters.due_within_days is not None
+    order = (Lead.deadline, Lead.id) if soonest_first else NEWEST_FIRST
+    return paged(filtered(user, filters), *order, page=page, per_page=per_page)
+
+
+NEWEST_FIRST = (Lead.received_on.desc(), Lead.id.desc())
+
+
+def filtered(user, filters: LeadFilters):
+    """The leads matching `filters` that `user` may read."""
     query = scoped(select(Lead), visible(user))
     if filters.state in LeadState.__members__:
         query = query.where(Lead.state == LeadState(filters.state))
@@ -322,9 +332,7 @@ def list_leads(user, *, filters: LeadFilters, page: int = 1, per_page: int = 50)
         query = query.outerjoin(Institution, Institution.id == Lead.institution_id).where(or_(
             Lead.subject_name.like(pattern, escape="\\"), Institution.name.like(pattern, escape="\\"),
             Lead.tracking_number == filters.q.upper()))
-    soonest_first = filters.overdue or filters.due_within_days is not None
-    order = (Lead.deadline, Lead.id) if soonest_first else (Lead.received_on.desc(), Lead.id.desc())
-    return paged(query, *order, page=page, per_page=per_page)
+    return query
 
 
 def overdue(lead: Lead) -> bool:
