@@ -1,4 +1,5 @@
-"""Sections 7 (grid), 8 (escrow) and 3–6 (enforcement, through its contract) against records built for them."""
+"""Sections 7 (grid) and 8 (escrow) against records built for them, and 3–6 (enforcement) on figures given for its
+contract, `registry.enforcement.indicators.by_district`."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -155,14 +156,6 @@ def test_enforcement_sections_from_the_contract(users, enforcement_figures, as_u
     district_link = soup.find("tr", id="cases_opened").find_all("td")[1].a["href"]
     assert "district=330302" in district_link
     assert enforcement_figures.calls == [NOW, BEFORE] or set(enforcement_figures.calls) == {NOW, BEFORE}
-
-
-def test_without_the_enforcement_area_its_sections_say_so(users, no_enforcement, as_user):
-    soup = page(as_user("market").get("/reports/bulletin", query_string=PERIOD))
-    for number in (3, 4, 5, 6):
-        section = soup.find(id=f"section-{number}")
-        assert section.find(class_="alert-info") is not None and section.find("table") is None
-    assert soup.find(id="section-8").find("table") is not None
 
 
 def test_every_figure_is_the_length_of_its_list(round_of_visits, escrows, import_rows, users, app):
