@@ -13,7 +13,6 @@ from decimal import Decimal
 from flask import current_app, url_for
 from flask_babel import gettext
 from sqlalchemy import func, select
-from werkzeug.routing import BuildError
 
 from registry.core import authz
 from registry.core.errors import Invalid, NotFound
@@ -250,7 +249,7 @@ class Bulletin:
 
 
 def _records_url(indicator: Indicator, period: Period, *, district: str = "", cell: int | None = None,
-                 bases: dict | None = None) -> str | None:
+                 bases: dict | None = None) -> str:
     """The link of one figure to the records behind it. With `bases` (a dict kept for one bulletin), the route is
     built once per indicator and the district and cell are appended to it, as `url_for` would write them (the
     bulletin has thousands of figures: one `url_for` each cost a tenth of its time)."""
@@ -260,7 +259,7 @@ def _records_url(indicator: Indicator, period: Period, *, district: str = "", ce
         if (endpoint, key) not in bases:
             bases[endpoint, key] = _records_url(indicator, period)
         base = bases[endpoint, key]
-        if base is None or not (district or cell is not None):
+        if not (district or cell is not None):
             return base
         extra = "".join(f"&{name}={value}" for name, value in (("district", district), ("cell", cell))
                         if value not in ("", None))
@@ -270,11 +269,6 @@ def _records_url(indicator: Indicator, period: Period, *, district: str = "", ce
         args["district"] = district
     if cell is not None:
         args["cell"] = cell
-    if indicator.section in ENFORCEMENT_SECTIONS:
-        try:
-            return url_for(endpoint, key=key, **args)
-        except BuildError:
-            return None
     return url_for(endpoint, key=key, **args)
 
 

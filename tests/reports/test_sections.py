@@ -134,13 +134,7 @@ def enforcement_figures(fake_enforcement):
     })
 
 
-def test_enforcement_sections_from_the_contract(users, enforcement_figures, as_user, app):
-    from flask import Blueprint
-
-    if "enforcement" not in app.blueprints:  # the enforcement area's page of records, as its contract names it
-        stand_in = Blueprint("enforcement", __name__)
-        stand_in.add_url_rule("/enforcement/indicators/<key>", "indicator_records", lambda key: key)
-        app.register_blueprint(stand_in)
+def test_enforcement_sections_from_the_contract(users, enforcement_figures, as_user):
     soup = page(as_user("edu").get("/reports/bulletin", query_string={**PERIOD, "city": "330300"}))
     assert figure(soup, "staff_person_times") == "62" and change(soup, "staff_person_times") == "+12"
     assert figure(soup, "institutions_inspected") == "27" and figure(soup, "joint_inspections") == "3"
