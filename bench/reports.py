@@ -1,5 +1,5 @@
 """Benchmark: the bulletin at a province's scale — 200,000 institutions with their lifecycle history, 2 million grid
-visits over a year, 20,000 supervised accounts with statements (and 100,000 inspections once enforcement is installed).
+visits over a year, 20,000 supervised accounts with statements and 100,000 inspections.
 
     python bench/reports.py [--institutions 200000] [--visits 2000000] [--database-url URL] [--reuse]
 

@@ -15,6 +15,7 @@ from sqlalchemy import case, func, select
 
 from registry.core import authz
 from registry.core.models import local_today
+from registry.enforcement import indicators as enforcement_figures
 from registry.enforcement import services as enforcement
 from registry.escrow import figures as escrow_figures
 from registry.extensions import db
@@ -23,7 +24,6 @@ from registry.register.models import Institution, StatusChange
 from registry.register.rules import Category, Status
 from registry.reports import as_of, chart, rules
 from registry.reports.indicators import CATEGORY_WORDS
-from registry.reports.services import enforcement_indicators
 
 CATEGORY_COLOURS = {Category.academic: "#b42318", Category.tech: "#1f4e8c", Category.arts: "#7a3fb0", Category.sports: "#16803c"}
 TREND_MONTHS = 12
@@ -42,7 +42,6 @@ class Dashboard:
     visits_due_total: int = 0
     flagged_visits: object = None
     charts: list = field(default_factory=list)  # (title, svg)
-    enforcement: bool = False
     rectifications_overdue: object = None  # a Page of inspections whose rectification deadline passed
     leads_due: object = None  # a Page of open leads due within LEADS_DUE_DAYS, or overdue
 
@@ -95,13 +94,13 @@ def existing_by_month(user, *, months: int = TREND_MONTHS, today: date | None = 
     return ends, series
 
 
-def enforcement_by_month(by_district, *, months: int = TREND_MONTHS, today: date | None = None) -> tuple[list[date], dict]:
+def enforcement_by_month(*, months: int = TREND_MONTHS, today: date | None = None) -> tuple[list[date], dict]:
     """Inspections, violations and fines per month from the enforcement area's figures (the whole register)."""
     today = today or local_today()
     ends = rules.month_ends(today, months)
     totals = defaultdict(list)
     for end in ends:
-        figures = by_district(end.replace(day=1), end)
+        figures = enforcement_figures.by_district(end.replace(day=1), end)
         summed = defaultdict(int)
         for values in figures.values():
             for key, value in values.items():
@@ -119,11 +118,7 @@ def _charts(user, board: Dashboard) -> None:
             [e.strftime("%Y-%m") for e in ends],
             [(str(CATEGORY_WORDS[c]), series[c], CATEGORY_COLOURS[c]) for c in Category if c in series],
             title=gettext("Institutions by category, at each month's end"))))
-    by_district = enforcement_indicators()
-    board.enforcement = by_district is not None
-    if by_district is None:
-        return
-    ends, totals = enforcement_by_month(by_district)
+    ends, totals = enforcement_by_month()
     labels = [e.strftime("%Y-%m") for e in ends]
     title = gettext("Inspections and violations per month")
     board.charts.append((title, chart.line_chart(labels, [(gettext("Institutions inspected"), totals["inspections"], "#1f4e8c"),

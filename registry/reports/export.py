@@ -55,9 +55,6 @@ def xlsx(bulletin: Bulletin) -> bytes:
         sheet = book.create_sheet(sheet_title(section).replace("/", " "))
         sheet.append([safe_cell(f"{bulletin.city.name} {section.title}"),
                       gettext("%(start)s to %(end)s", start=bulletin.period.start.isoformat(), end=bulletin.period.end.isoformat())])
-        if not section.available:
-            sheet.append([gettext("Enforcement records are not kept in the registry yet.")])
-            continue
         sheet.append([safe_cell(h) for h in header(bulletin)])
         for cell in sheet[2]:
             cell.font = bold
@@ -83,8 +80,6 @@ def xlsx(bulletin: Bulletin) -> bytes:
 def csv_text(bulletin: Bulletin) -> str:
     rows = []
     for section in bulletin.sections:
-        if not section.available:
-            continue
         for key, label, values in section_rows(bulletin, section):
             rows.append([section.number, key, label, *values])
     head = [gettext("Section"), gettext("Key"), *header(bulletin)]
@@ -104,7 +99,8 @@ def as_json(bulletin: Bulletin) -> dict:
         "baseline": bulletin.baseline.isoformat(),
         "districts": [{"code": d.code, "name": d.name} for d in bulletin.districts],
         "sections": [{
-            "number": s.number, "title": str(s.title), "available": s.available,
+            "number": s.number, "title": str(s.title),
+            "available": True,  # every section is now; the key stays for the scheduled runs that read it
             "indicators": [{
                 "key": r.indicator.key, "label": str(r.indicator.label),
                 **({"unit": "fen"} if r.indicator.kind == "money" else {}),

@@ -1,11 +1,10 @@
 """The bulletin and the lists behind its figures: one function per thing a user asks for.
 
 `bulletin` counts every indicator of `indicators.INDICATORS` for a period and the one before it, by district (and by
-grid cell for the grid's), and joins the enforcement area's figures when that area is installed.
+grid cell for the grid's), with sections 3–6 from the enforcement area's figures (`registry.enforcement.indicators`).
 """
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,11 +13,11 @@ from decimal import Decimal
 from flask import current_app, url_for
 from flask_babel import gettext
 from sqlalchemy import func, select
-from werkzeug.routing import BuildError
 
 from registry.core import authz
 from registry.core.errors import Invalid, NotFound
 from registry.core.models import local_today
+from registry.enforcement import indicators as enforcement_figures
 from registry.extensions import db
 from registry.grid.models import Cell, CellAssignment, Visit
 from registry.register.models import District, Institution
@@ -28,22 +27,10 @@ from registry.reports import as_of, indicators, rules
 from registry.reports.indicators import BY_KEY, ENFORCEMENT_SECTIONS, INDICATORS, SECTIONS, Context, Indicator
 from registry.reports.rules import Period
 
-ENFORCEMENT_MODULE = "registry.enforcement.indicators"
 NO_CELL = 0  # the per-cell table's row for records in no cell
 PERIOD_FREE = frozenset({"academic_baseline"})  # the same whatever the period
 FROM_STATUSES = frozenset({"academic_remaining", "unassigned"})  # counted with section 1's table
 ESCROW = ("escrow_holding", "escrow_with_account", "escrow_low_coverage", "escrow_in_violation")  # counted together
-
-
-def enforcement_indicators():
-    """The enforcement area's `by_district`, or None while that area keeps no records."""
-    try:
-        module = importlib.import_module(ENFORCEMENT_MODULE)
-    except ModuleNotFoundError as error:
-        if error.name and ENFORCEMENT_MODULE.startswith(error.name):
-            return None
-        raise
-    return getattr(module, "by_district", None)
 
 
 def context() -> Context:
@@ -193,9 +180,9 @@ def _count(indicator: Indicator, period: Period, ctx: Context, counts: Counts) -
             counts.by_district[indicator.key][district] = number
 
 
-def count_period(period: Period, ctx: Context, *, by_district_enforcement=None, same_as: Counts | None = None) -> Counts:
-    """Every indicator of one period; those that do not depend on the period (the baseline) are taken from `same_as`
-    when given."""
+def count_period(period: Period, ctx: Context, *, same_as: Counts | None = None) -> Counts:
+    """Every indicator of one period, sections 3–6 from the enforcement area's figures; those that do not depend on the
+    period (the baseline) are taken from `same_as` when given."""
     counts = Counts()
     _count_statuses(period, counts)
     _count_escrow(period, ctx, counts)
@@ -207,10 +194,9 @@ def count_period(period: Period, ctx: Context, *, by_district_enforcement=None, 
             counts.by_district[indicator.key] = same_as.by_district[indicator.key]
             continue
         _count(indicator, period, ctx, counts)
-    if by_district_enforcement is not None:
-        for district, figures in by_district_enforcement(period.start, period.end).items():
-            for key in indicators.ENFORCEMENT_KEYS:
-                counts.by_district[key][district] = int(figures.get(key, 0))
+    for district, figures in enforcement_figures.by_district(period.start, period.end).items():
+        for key in indicators.ENFORCEMENT_KEYS:
+            counts.by_district[key][district] = int(figures.get(key, 0))
     return counts
 
 
@@ -245,7 +231,6 @@ class Section:
     number: int
     title: object
     rows: list[Row]
-    available: bool = True
     cell_indicators: list[Indicator] = field(default_factory=list)
     cells: list[CellRow] = field(default_factory=list)
 
@@ -258,14 +243,13 @@ class Bulletin:
     city: City
     districts: list[District]
     sections: list[Section]
-    enforcement: bool
 
     def row(self, key: str) -> Row:
         return next(r for s in self.sections for r in s.rows if r.indicator.key == key)
 
 
 def _records_url(indicator: Indicator, period: Period, *, district: str = "", cell: int | None = None,
-                 bases: dict | None = None) -> str | None:
+                 bases: dict | None = None) -> str:
     """The link of one figure to the records behind it. With `bases` (a dict kept for one bulletin), the route is
     built once per indicator and the district and cell are appended to it, as `url_for` would write them (the
     bulletin has thousands of figures: one `url_for` each cost a tenth of its time)."""
@@ -275,7 +259,7 @@ def _records_url(indicator: Indicator, period: Period, *, district: str = "", ce
         if (endpoint, key) not in bases:
             bases[endpoint, key] = _records_url(indicator, period)
         base = bases[endpoint, key]
-        if base is None or not (district or cell is not None):
+        if not (district or cell is not None):
             return base
         extra = "".join(f"&{name}={value}" for name, value in (("district", district), ("cell", cell))
                         if value not in ("", None))
@@ -285,11 +269,6 @@ def _records_url(indicator: Indicator, period: Period, *, district: str = "", ce
         args["district"] = district
     if cell is not None:
         args["cell"] = cell
-    if indicator.section in ENFORCEMENT_SECTIONS:
-        try:
-            return url_for(endpoint, key=key, **args)
-        except BuildError:
-            return None
     return url_for(endpoint, key=key, **args)
 
 
@@ -310,18 +289,13 @@ def bulletin(user, *, period: Period | None = None, city: str = "") -> Bulletin:
     place = known.get(city_code, City("", ""))
     districts = districts_of(city_code)
     codes = [d.code for d in districts]
-    enforcement = enforcement_indicators()
-    now = count_period(period, ctx, by_district_enforcement=enforcement)
-    before = count_period(previous, ctx, by_district_enforcement=enforcement, same_as=now)
+    now = count_period(period, ctx)
+    before = count_period(previous, ctx, same_as=now)
 
     sections = []
     bases: dict = {}  # each figure's link, built once per indicator
     for number, title in SECTIONS.items():
-        available = number not in ENFORCEMENT_SECTIONS or enforcement is not None
-        section = Section(number, title, [], available=available)
-        if not available:
-            sections.append(section)
-            continue
+        section = Section(number, title, [])
         for indicator in (i for i in INDICATORS if i.section == number):
             if indicator.kind == "rate":
                 figures = [Figure(_rate(now.by_district["academic_baseline"].get(c, 0), now.by_district["academic_remaining"].get(c, 0)),
@@ -344,7 +318,7 @@ def bulletin(user, *, period: Period | None = None, city: str = "") -> Bulletin:
         if number == 7:
             _cell_table(section, now, before, period, codes, bases)
         sections.append(section)
-    return Bulletin(period, previous, ctx.baseline, place, districts, sections, enforcement is not None)
+    return Bulletin(period, previous, ctx.baseline, place, districts, sections)
 
 
 def _cell_table(section: Section, now: Counts, before: Counts, period: Period, codes: list[str],

@@ -12,7 +12,7 @@ from tests.conftest import page
 from tests.reports.conftest import PERIOD
 
 
-def test_xlsx_has_a_sheet_per_section_with_numbers(reduction, as_user, no_enforcement):
+def test_xlsx_has_a_sheet_per_section_with_numbers(reduction, as_user):
     response = as_user("market").get("/reports/bulletin.xlsx", query_string={**PERIOD, "city": "330300"})
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].endswith("bulletin-330300-20221201-20221215.xlsx")
@@ -25,8 +25,11 @@ def test_xlsx_has_a_sheet_per_section_with_numbers(reduction, as_user, no_enforc
     rate = rows["压减率"]
     assert abs(rate[1].value - 0.9971) < 1e-9 and rate[1].number_format == "0.00%"
     assert sheet.cell(2, 5).value == "鹿城区"
-    enforcement = book[book.sheetnames[2]]
-    assert "尚未" in enforcement.cell(2, 1).value
+    enforcement = book[book.sheetnames[2]]  # no inspection recorded: its figures are zeros, as numbers
+    assert [c.value for c in enforcement[2][:4]] == ["指标", "合计", "上期", "较上期"]
+    rows = {r[0].value: [c.value for c in r[1:]] for r in enforcement.iter_rows(min_row=3)}
+    assert list(rows) == ["出动执法人员（人次）", "检查机构（家次）", "联合检查"]
+    assert all(values == [0] * 15 for values in rows.values())  # total, previous, change, Wenzhou's 12 districts
 
 
 def test_the_print_layout_fits_a4(reduction, as_user):
@@ -39,7 +42,7 @@ def test_the_print_layout_fits_a4(reduction, as_user):
     assert soup.find("nav") is None and soup.find("form") is None  # nothing but the figures
 
 
-def test_the_bulletin_command_as_json(reduction, runner, no_enforcement):
+def test_the_bulletin_command_as_json(reduction, runner):
     result = runner.invoke(args=["bulletin", "--from", "2022-12-01", "--to", "2022-12-15", "--city", "330300"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -49,7 +52,10 @@ def test_the_bulletin_command_as_json(reduction, runner, no_enforcement):
     assert figures["reduction_rate"]["total"] == "99.71" and figures["reduction_rate"]["unit"] == "percent"
     assert figures["academic_remaining"]["total"] == 3 and figures["academic_remaining"]["change"] == -2
     assert figures["academic_baseline"]["districts"]["330302"] == 516
-    assert next(s for s in data["sections"] if s["number"] == 3)["available"] is False
+    inspections = next(s for s in data["sections"] if s["number"] == 3)  # no inspection recorded: zeros
+    assert inspections["available"] is True
+    assert {i["key"]: (i["total"], i["previous"], i["change"]) for i in inspections["indicators"]} == {
+        "staff_person_times": (0, 0, 0), "institutions_inspected": (0, 0, 0), "joint_inspections": (0, 0, 0)}
 
 
 def test_the_bulletin_command_as_csv_and_xlsx(reduction, runner, tmp_path):

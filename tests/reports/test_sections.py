@@ -1,4 +1,5 @@
-"""Sections 7 (grid), 8 (escrow) and 3–6 (enforcement, through its contract) against records built for them."""
+"""Sections 7 (grid) and 8 (escrow) against records built for them, and 3–6 (enforcement) on figures given for its
+contract, `registry.enforcement.indicators.by_district`."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -133,13 +134,7 @@ def enforcement_figures(fake_enforcement):
     })
 
 
-def test_enforcement_sections_from_the_contract(users, enforcement_figures, as_user, app):
-    from flask import Blueprint
-
-    if "enforcement" not in app.blueprints:  # the enforcement area's page of records, as its contract names it
-        stand_in = Blueprint("enforcement", __name__)
-        stand_in.add_url_rule("/enforcement/indicators/<key>", "indicator_records", lambda key: key)
-        app.register_blueprint(stand_in)
+def test_enforcement_sections_from_the_contract(users, enforcement_figures, as_user):
     soup = page(as_user("edu").get("/reports/bulletin", query_string={**PERIOD, "city": "330300"}))
     assert figure(soup, "staff_person_times") == "62" and change(soup, "staff_person_times") == "+12"
     assert figure(soup, "institutions_inspected") == "27" and figure(soup, "joint_inspections") == "3"
@@ -155,14 +150,6 @@ def test_enforcement_sections_from_the_contract(users, enforcement_figures, as_u
     district_link = soup.find("tr", id="cases_opened").find_all("td")[1].a["href"]
     assert "district=330302" in district_link
     assert enforcement_figures.calls == [NOW, BEFORE] or set(enforcement_figures.calls) == {NOW, BEFORE}
-
-
-def test_without_the_enforcement_area_its_sections_say_so(users, no_enforcement, as_user):
-    soup = page(as_user("market").get("/reports/bulletin", query_string=PERIOD))
-    for number in (3, 4, 5, 6):
-        section = soup.find(id=f"section-{number}")
-        assert section.find(class_="alert-info") is not None and section.find("table") is None
-    assert soup.find(id="section-8").find("table") is not None
 
 
 def test_every_figure_is_the_length_of_its_list(round_of_visits, escrows, import_rows, users, app):
