@@ -147,3 +147,23 @@ def test_import_of_hostile_geojson(runner, tmp_path_factory, payload):
         assert result.output.strip()  # says what is wrong
         db.session.rollback()
         assert db.session.scalar(select(func.count()).select_from(Cell)) == before  # and wrote nothing
+
+
+def test_ids_no_record_can_have_are_refused_beside_their_field(client, token_for, users, make_institution):
+    """Found by schemathesis on PostgreSQL: an id past INTEGER reached the database and failed the request (500)."""
+    from registry.enforcement.models import Lead, PenaltyCase
+
+    make_institution(category="arts")
+    headers = token_for("arts")
+    for bad in (2**40, "12a", 1.5, True, -3):
+        lead = client.post("/api/v1/leads", headers=headers, json={"institution_id": bad, "description": "周末补课"})
+        assert lead.status_code == 422 and "institution_id" in lead.json["error"]["fields"], (bad, lead.json)
+        case = client.post("/api/v1/cases", headers=headers, json={"lead_id": bad, "inspection_id": bad, "institution_id": bad,
+                                                                   "summary": "违规收费", "people": ["arts", "arts2"]})
+        assert case.status_code == 422, (bad, case.json)
+        assert {"lead_id", "inspection_id", "institution_id"} <= set(case.json["error"]["fields"]), (bad, case.json)
+    assert client.get("/api/v1/cases/99999999999999999999/steps", headers=headers).status_code == 404
+    assert client.post("/api/v1/cases/99999999999999999999/steps", headers=headers, json={}).status_code == 404
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Lead)) == 0
+    assert db.session.scalar(select(func.count()).select_from(PenaltyCase)) == 0

@@ -19,7 +19,7 @@ from registry.enforcement.rules import Sanction, Step
 from registry.enforcement.services import checklists
 from registry.core.versions import check_version, flush_versioned
 from registry.enforcement.services.common import (day, enforcement_staff, invalid, like,
-                                                  money, names, nothing, paged, scoped, text)
+                                                  money, names, nothing, paged, record_id, scoped, text)
 from registry.extensions import db
 from registry.register import services as register
 from registry.register.models import Institution
@@ -78,14 +78,12 @@ def open_case(user, raw: dict) -> PenaltyCase:
 
     authz.require(user, "case.open")
     problems: dict = {}
-    lead = get_lead(user, int(raw["lead_id"])) if raw.get("lead_id") not in (None, "") else None
-    inspection = get_inspection(user, int(raw["inspection_id"])) if raw.get("inspection_id") not in (None, "") else None
-    institution = None
-    if raw.get("institution_id") not in (None, ""):
-        try:
-            institution = register.get_institution(user, int(raw["institution_id"]))
-        except ValueError:
-            problems["institution_id"] = gettext("There is no such institution.")
+    lead_id = record_id(raw, "lead_id", problems, gettext("There is no such lead."))
+    inspection_id = record_id(raw, "inspection_id", problems, gettext("There is no such inspection."))
+    institution_id = record_id(raw, "institution_id", problems, gettext("There is no such institution."))
+    lead = get_lead(user, lead_id) if lead_id else None
+    inspection = get_inspection(user, inspection_id) if inspection_id else None
+    institution = register.get_institution(user, institution_id) if institution_id else None
     subject_name = text(raw, "subject_name", problems, limit=200)
     district = text(raw, "district", problems, limit=12) or None
     if institution is None and not subject_name and "institution_id" not in problems:

@@ -19,6 +19,9 @@ CHECKLISTS = "checklists.csv"
 VIOLATION_TYPES = "violation_types.csv"
 
 
+MAX_POSITION = 10_000  # an item's place in its checklist
+
+
 def _rows(path: Path) -> list[dict]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -90,10 +93,11 @@ def save_item(user, raw: dict, *, item_id: int | None = None) -> ChecklistItem:
     group = text(raw, "bulletin_group", problems, limit=20)
     if group and group not in BulletinGroup.__members__:
         problems["bulletin_group"] = gettext("Unknown kind of violation.")
-    try:
-        position = int(raw.get("position") or 0)
-    except (TypeError, ValueError):
-        problems["position"] = gettext("Enter a whole number.")
+    position = raw.get("position") or 0
+    if isinstance(position, str) and position.strip().isdecimal():
+        position = int(position)
+    if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position <= MAX_POSITION:
+        problems["position"] = gettext("Enter a whole number from 0 to %(high)s.", high=MAX_POSITION)
         position = 0
     if item is None:
         category = text(raw, "category", problems, limit=20)

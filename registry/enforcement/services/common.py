@@ -6,6 +6,7 @@ from sqlalchemy import false, select
 
 from registry.accounts.models import Role, User
 from registry.core.errors import Invalid
+from registry.core.models import MAX_ID
 from registry.core.problems import Problem, translate
 from registry.escrow.rules import parse_day, parse_money
 from registry.extensions import db
@@ -17,6 +18,20 @@ TEXT_LIMIT = 4000
 def invalid(problems: dict) -> Invalid:
     return Invalid(gettext("Please correct the marked fields."),
                    {name: [translate(p) if isinstance(p, Problem) else str(p)] for name, p in problems.items()})
+
+
+def record_id(raw: dict, name: str, problems: dict, message: str) -> int | None:
+    """The id `raw[name]` gives (a whole number, or its digits as text), None when absent; `message` in `problems`
+    when it is something no record's id can be (a fraction, a word, beyond what the database's INTEGER holds)."""
+    value = raw.get(name)
+    if value in (None, ""):
+        return None
+    if isinstance(value, str) and value.strip().isdecimal():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        problems[name] = message
+        return None
+    return value
 
 
 def text(raw: dict, name: str, problems: dict, *, limit: int = TEXT_LIMIT, required: str | None = None) -> str:

@@ -16,7 +16,8 @@ from registry.enforcement.rules import Outcome, Result
 from registry.enforcement.services import checklists
 from registry.core.versions import check_version, flush_versioned
 from registry.enforcement.services.common import (day, enforcement_staff, invalid,
-                                                  names, nothing, paged, scoped, text, user_department)
+                                                  names, nothing, paged, record_id, scoped, text,
+                                                  user_department)
 from registry.extensions import db
 from registry.grid import storage
 from registry.grid.services import Upload, clean_photo
@@ -72,14 +73,12 @@ def record_inspection(user, institution_id: int, raw: dict, photos: dict[str, Up
     authz.require(user, "inspection.create", institution)
     photos = photos or {}
     problems: dict = {}
-    follows = None
-    if raw.get("follows") not in (None, ""):
-        try:
-            follows = get_inspection(user, int(raw["follows"]))
-        except (TypeError, ValueError):
-            follows = None
-        if follows is None or follows.institution_id != institution.id:
-            problems["follows"] = gettext("Not an inspection of this institution.")
+    not_ours = gettext("Not an inspection of this institution.")
+    follows_id = record_id(raw, "follows", problems, not_ours)
+    follows = get_inspection(user, follows_id) if follows_id else None
+    if follows is not None:
+        if follows.institution_id != institution.id:
+            problems["follows"] = not_ours
         elif not follows.failed_results:
             problems["follows"] = gettext("That inspection found nothing to re-check.")
     named = names(raw.get("staff"))

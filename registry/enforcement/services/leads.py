@@ -23,7 +23,7 @@ from registry.enforcement.models import Lead
 from registry.enforcement.rules import LeadOutcome, LeadSource, LeadState
 from registry.core.versions import check_version, flush_versioned
 from registry.enforcement.services.common import (day, enforcement_staff, invalid, like,
-                                                  nothing, paged, scoped, staff_choices, text)
+                                                  nothing, paged, record_id, scoped, staff_choices, text)
 from registry.extensions import db
 from registry.grid.signals import visit_reported
 from registry.register import services as register
@@ -93,14 +93,11 @@ def _new(source: LeadSource, *, institution: Institution | None, description: st
 
 def _subject(raw: dict, problems: dict) -> tuple[Institution | None, str, str, str | None]:
     """The institution a lead is about (by id), or the operator's name, address and district when not registered."""
-    institution = None
-    if raw.get("institution_id") not in (None, ""):
-        try:
-            institution = db.session.get(Institution, int(raw["institution_id"]))
-        except (TypeError, ValueError):
-            institution = None
-        if institution is None:
-            problems["institution_id"] = gettext("There is no such institution.")
+    no_such = gettext("There is no such institution.")
+    institution_id = record_id(raw, "institution_id", problems, no_such)
+    institution = db.session.get(Institution, institution_id) if institution_id else None
+    if institution_id and institution is None:
+        problems["institution_id"] = no_such
     name = text(raw, "subject_name", problems, limit=200)
     address = text(raw, "subject_address", problems, limit=300)
     district = text(raw, "district", problems, limit=12) or None
