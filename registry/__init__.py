@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, has_request_context, request, session
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from registry import config as settings
@@ -23,13 +24,17 @@ def create_app(config: dict | None = None, *, demo: bool = False) -> Flask:
 
 
 class DatabaseId(IntegerConverter):
-    """`<int:...>` in every route: an id the database's INTEGER can hold, else 404 (not an overflow, a 500)."""
+    """`<int:...>` in every route: an id the database's INTEGER can hold, else 404 (not an overflow, a 500). Said
+    as a 404 here: refusing the value would let the router try the path's other routes and answer 405 for a POST
+    to a GET-only one."""
 
-    def __init__(self, url_map, *args, **kwargs):
+    def to_python(self, value: str) -> int:
         from registry.core.models import MAX_ID
 
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(url_map, *args, **kwargs)
+        number = super().to_python(value)
+        if number > MAX_ID:
+            raise NotFound()
+        return number
 
 
 def select_locale() -> str:

@@ -52,5 +52,27 @@ def document() -> dict:
             "schemas": {"Error": ERROR_SCHEMA, **OPENAPI_SCHEMAS},
         },
         "security": [{"bearer": []}],
-        "paths": OPENAPI_PATHS,
+        "paths": {path: _with_common_errors(item) for path, item in OPENAPI_PATHS.items()},
     }
+
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _with_common_errors(item: dict) -> dict:
+    """The answers any operation may give besides its own, documented once here rather than in every area: 401
+    without a valid token (where a token is asked for), 422 for input the server refuses (a NUL character, an
+    out-of-range page, a body that is not a JSON object), 503 when the database is busy (nothing saved; retry)."""
+    completed = dict(item)
+    for method in METHODS:
+        if method not in item:
+            continue
+        operation = {**item[method], "responses": dict(item[method]["responses"])}
+        responses = operation["responses"]
+        if operation.get("security") != []:
+            responses.setdefault("401", error("No valid token was sent"))
+        if item.get("parameters") or operation.get("parameters") or "requestBody" in operation:
+            responses.setdefault("422", error("The input was refused: the message, and each field's errors"))
+        responses.setdefault("503", error("The database is busy: nothing was saved; send it again"))
+        completed[method] = operation
+    return completed
