@@ -249,6 +249,9 @@ def import_start():
     return redirect(url_for("escrow.import_file", kind="statements"))
 
 
+REMEMBERED_HEADER = 100  # characters of a column's header name, at most
+
+
 @bp.route("/escrow/import/<kind>", methods=["GET", "POST"])
 @login_required
 def import_file(kind: str):
@@ -263,7 +266,8 @@ def import_file(kind: str):
     mapping_errors: list[str] = []
     status = 200
     if form.validate_on_submit():
-        session[f"escrow_mapping_{kind}"] = {k: v for k, v in mapping.items() if v}
+        # Remembered in the session cookie (4 KB in all): a header name, not whatever was typed in the box.
+        session[f"escrow_mapping_{kind}"] = {k: v for k, v in mapping.items() if v and len(v) <= REMEMBERED_HEADER}
         upload = request.files.get("file")
         run = importing.import_statements if kind == "statements" else importing.import_charges
         if upload is None or not upload.filename:
