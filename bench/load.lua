@@ -5,8 +5,9 @@
 --   wrk -t2 -c8 -d10s --latency -s bench/load.lua http://127.0.0.1:PORT -- KIND DATAFILE [TAG]
 --
 -- KIND is bare (GET /), search (GET /institutions?q=..., logged in by a session cookie), institution
--- (GET /institutions/<id>, the same cookie) or visit (POST /api/v1/visits, a grid worker's Bearer token, an
--- institution of that worker's cells, a GPS position a few metres off). DATAFILE has one item a line:
+-- (GET /institutions/<id>, the same cookie), visit (POST /api/v1/visits, a grid worker's Bearer token, an
+-- institution of that worker's cells, a GPS position a few metres off) or mixed (institution pages, and one
+-- request in four a visit: officers reading while grid workers write). DATAFILE has one item a line:
 --   cookie <Cookie header value>
 --   search <path and query, URL-encoded>
 --   id <institution id>
@@ -29,7 +30,6 @@ local cookie
 local searches, ids, tokens, visits = {}, {}, {}, {}
 statuses = {}  -- global: done() reads it from each thread
 local sent = 0
-local expected = 200
 
 local CHECKLISTS = {
   '{"operating":true,"permit_displayed":true,"academic_signs":false,"students_in_school_hours":false,"advertising":false,"fire_exits_clear":true}',
@@ -51,7 +51,6 @@ function init(args)
     end
   end
   file:close()
-  if kind == "visit" then expected = 201 end
   math.randomseed(os.time() * 100 + (thread_number or 0))
 end
 
@@ -61,9 +60,14 @@ function request()
     return wrk.format("GET", "/")
   elseif kind == "search" then
     return wrk.format("GET", searches[math.random(#searches)], {["Cookie"] = cookie})
-  elseif kind == "institution" then
+  elseif kind == "institution" or (kind == "mixed" and math.random(4) > 1) then
     return wrk.format("GET", "/institutions/" .. ids[math.random(#ids)], {["Cookie"] = cookie})
   else
+    return visit()
+  end
+end
+
+function visit()
     local v = visits[math.random(#visits)]
     -- a phone's fix: within about 15 m of the institution, 1 visit in 10 finding advertising (a report, 上报)
     local lat = v[3] + (math.random() - 0.5) * 0.00025
@@ -74,7 +78,6 @@ function request()
       '"checklist":%s,"notes":"例行检查"}', v[2], lat, lon, tag, thread_number or 0, sent, checklist)
     return wrk.format("POST", "/api/v1/visits", {["Authorization"] = "Bearer " .. tokens[v[1]],
                                                  ["Content-Type"] = "application/json"}, body)
-  end
 end
 
 function response(status, headers, body)
