@@ -19,9 +19,9 @@ from registry.enforcement import exports, indicators, rules, services
 from registry.enforcement.forms import (ENFORCEMENT_ACTION_LABELS, FINE_STATE_LABELS, FOLLOW_UP_LABELS, GROUP_LABELS,
                                         INDICATOR_LABELS, LEAD_OUTCOME_LABELS, LEAD_STATE_LABELS, OUTCOME_LABELS,
                                         RESULT_LABELS, SANCTION_LABELS, SOURCE_LABELS, STEP_HINTS, STEP_LABELS, AssignForm,
-                                        CaseForm, item_label, ChecklistItemForm, CloseLeadForm, HandleForm, HotlineForm,
+                                        CaseForm, ChecklistItemForm, CloseLeadForm, HandleForm, HotlineForm,
                                         InspectionForm, NoteForm, PaymentForm, PublicLeadForm, ReferForm, StepForm,
-                                        TrackForm)
+                                        TrackForm, item_label)
 from registry.escrow.rules import parse_day
 from registry.extensions import limiter
 from registry.grid import storage

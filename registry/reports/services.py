@@ -368,10 +368,12 @@ def _place(source, *, district: str, city: str, cell: int | None) -> list:
 
 
 def _visits_in_order(rows, conditions, *columns):
+    """The page's order, for its page and its download alike: the latest visit first."""
     return select(*columns).select_from(rows).where(*conditions).order_by(rows.c.visited_at.desc(), rows.c.record_id)
 
 
 def _institutions_in_order(rows, conditions, *columns):
+    """The page's order, for its page and its download alike: by district, then name."""
     return (select(*columns).where(Institution.id.in_(select(rows.c.record_id).where(*conditions)))
             .order_by(Institution.district, Institution.name, Institution.id))
 
@@ -387,7 +389,8 @@ def records(user, key: str, *, period: Period, district: str = "", city: str = "
     else:
         total = db.session.scalar(select(func.count()).select_from(rows).where(*conditions)) or 0
     if indicator.kind == "visit":
-        ids = list(db.session.scalars(_visits_in_order(rows, conditions, rows.c.record_id).limit(per_page).offset((page - 1) * per_page)))
+        ids = list(db.session.scalars(_visits_in_order(rows, conditions, rows.c.record_id)
+                                      .limit(per_page).offset((page - 1) * per_page)))
         found = {v.id: v for v in db.session.scalars(select(Visit).where(Visit.id.in_(ids)))}
         items = [found[i] for i in ids]
     else:
@@ -417,6 +420,7 @@ def each_record(user, key: str, *, period: Period, district: str = "", city: str
 
 
 def _read(statement) -> Iterator:
+    """The statement's rows, run when the download starts reading them (within the streamed response's context)."""
     yield from db.session.execute(statement)
 
 
