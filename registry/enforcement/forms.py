@@ -1,4 +1,5 @@
 """Enforcement's forms and the words for its codes, marked for translation."""
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -165,3 +166,7 @@ class ChecklistItemForm(BaseForm):
     bulletin_group = SelectField(_l("Counts in the bulletin as"), choices=[], validate_choice=False)
     position = IntegerField(lazy_pgettext("checklist", "Position"), default=100)
     active = BooleanField(_l("In use"), default=True)
+
+
+def item_label(item) -> str:
+    return item.label_en if str(get_locale()) == "en" else item.label_zh

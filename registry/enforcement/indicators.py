@@ -21,8 +21,10 @@ in the period is absent; a district present carries every key (0 when none).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
 from sqlalchemy import and_, case, func, literal, or_, select
 
@@ -202,8 +204,9 @@ class Record:
     result_id: int | None = None  # the failed checklist item counted, for a violation found by an inspection
 
 
-def records(user, key: str, start: date, end: date, *, district: str | None = None, limit: int = 500) -> list[Record]:
-    """The records behind one figure, as far as `user` may read them (an officer: their department's)."""
+def _parts(user, key: str, start: date, end: date) -> list[tuple[str, object]]:
+    """The queries of the records behind one figure, each as far as `user` may read them (an officer: their
+    department's), with the kind of record it lists."""
     from registry.enforcement.services import cases, inspections, leads
 
     if key not in KEYS:
@@ -218,18 +221,42 @@ def records(user, key: str, start: date, end: date, *, district: str | None = No
         parts = [("case", source(key, start, end), cases.visible(user))]
     else:
         parts = [("inspection", source(key, start, end), inspections.visible(user))]
-    found: list[Record] = []
-    for kind, query, condition in parts:
-        if condition is not None:
-            query = query.where(condition)
-        sub = query.subquery()
-        rows = select(sub).where(sub.c.district == (district or "")) if district is not None else select(sub)
-        for row in db.session.execute(rows.limit(limit)).mappings():
-            if kind == "result":
-                found.append(Record("inspection", row["inspection_id"], row["district"] or "", result_id=row["id"]))
-            else:
-                found.append(Record(kind, row["id"], row["district"] or "", row.get("value")))
-    return found
+    return [(kind, query if condition is None else query.where(condition)) for kind, query, condition in parts]
+
+
+def _in_district(query, district: str | None):
+    """The rows of `query` in one district ("" for none), or all when `district` is None; by id, so that the page
+    and its download list them in the same order."""
+    sub = query.subquery()
+    rows = select(sub).where(sub.c.district == (district or "")) if district is not None else select(sub)
+    return rows.order_by(sub.c.id)
+
+
+def _record(kind: str, row) -> Record:
+    if kind == "result":
+        return Record("inspection", row["inspection_id"], row["district"] or "", result_id=row["id"])
+    return Record(kind, row["id"], row["district"] or "", row.get("value"))
+
+
+def records(user, key: str, start: date, end: date, *, district: str | None = None, limit: int = 500) -> list[Record]:
+    """The records behind one figure, as far as `user` may read them (an officer: their department's)."""
+    return [_record(kind, row) for kind, query in _parts(user, key, start, end)
+            for row in db.session.execute(_in_district(query, district).limit(limit)).mappings()]
+
+
+def each_shown(user, key: str, start: date, end: date, *, district: str | None = None,
+               batch: int = 500) -> Iterator[dict]:
+    """Every record behind one figure (no limit, unlike the page), as `shown` rows in the page's order, loaded a
+    batch at a time so that memory stays flat however many there are."""
+    parts = _parts(user, key, start, end)  # now: a wrong key fails before a download starts
+
+    def rows() -> Iterator[dict]:
+        for kind, query in parts:
+            found = db.session.execute(_in_district(query, district).execution_options(yield_per=batch)).mappings()
+            while chunk := [_record(kind, row) for row in islice(found, batch)]:
+                yield from shown(chunk)
+
+    return rows()
 
 
 SUMMED = ("staff_person_times", "fines_fen")  # these figures add up values; the others count records

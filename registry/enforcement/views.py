@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
+                   stream_with_context, url_for)
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 
@@ -12,14 +13,15 @@ from registry.core import authz
 from registry.core.errors import Invalid
 from registry.core.forms import choices
 from registry.core.models import local_today
+from registry.core.spreadsheet import csv_lines
 from registry.core.web import page_arg, translated, upload_limit
-from registry.enforcement import indicators, rules, services
+from registry.enforcement import exports, indicators, rules, services
 from registry.enforcement.forms import (ENFORCEMENT_ACTION_LABELS, FINE_STATE_LABELS, FOLLOW_UP_LABELS, GROUP_LABELS,
                                         INDICATOR_LABELS, LEAD_OUTCOME_LABELS, LEAD_STATE_LABELS, OUTCOME_LABELS,
                                         RESULT_LABELS, SANCTION_LABELS, SOURCE_LABELS, STEP_HINTS, STEP_LABELS, AssignForm,
                                         CaseForm, ChecklistItemForm, CloseLeadForm, HandleForm, HotlineForm,
                                         InspectionForm, NoteForm, PaymentForm, PublicLeadForm, ReferForm, StepForm,
-                                        TrackForm)
+                                        TrackForm, item_label)
 from registry.escrow.rules import parse_day
 from registry.extensions import limiter
 from registry.grid import storage
@@ -46,10 +48,6 @@ def _labels(state):
     from registry.register.forms import ACTION_LABELS
 
     ACTION_LABELS.update(ENFORCEMENT_ACTION_LABELS)
-
-
-def item_label(item) -> str:
-    return item.label_en if str(get_locale()) == "en" else item.label_zh
 
 
 def _day_arg(name: str) -> date | None:
@@ -403,9 +401,8 @@ def checklist_item(item_id: int | None):
 
 # --- the records behind a figure -------------------------------------------------------------------------------------
 
-@bp.get("/indicators/<key>")
-@login_required
-def indicator_records(key: str):
+def _indicator_filters(key: str) -> dict:
+    """The period and district of a figure's records (page or download), once the user may read them."""
     if key not in indicators.KEYS:
         abort(404)
     if not (authz.can(current_user, "inspection.list") or authz.can(current_user, "lead.list")):
@@ -414,11 +411,28 @@ def indicator_records(key: str):
     if start is None or end is None or start > end:
         end = end or local_today()
         start = start if start and start <= end else end.replace(day=1)
-    district = request.args.get("district")
-    found = indicators.records(current_user, key, start, end, district=district)
-    return render_template("enforcement/indicator_records.html", key=key, label=INDICATOR_LABELS[key], start=start,
-                           end=end, district=district, records=indicators.shown(found),
-                           total=indicators.total(key, found))
+    return {"start": start, "end": end, "district": request.args.get("district")}
+
+
+@bp.get("/indicators/<key>")
+@login_required
+def indicator_records(key: str):
+    filters = _indicator_filters(key)
+    found = indicators.records(current_user, key, **filters)
+    return render_template("enforcement/indicator_records.html", key=key, label=INDICATOR_LABELS[key], **filters,
+                           records=indicators.shown(found), total=indicators.total(key, found))
+
+
+@bp.get("/indicators/<key>.csv")
+@login_required
+def indicator_records_csv(key: str):
+    """Every record behind the figure (the page shows up to 500 of each kind), streamed as CSV with a BOM for Excel."""
+    filters = _indicator_filters(key)
+    lines = csv_lines(exports.header(), exports.rows(indicators.each_shown(current_user, key, **filters)))
+    response = Response(stream_with_context(lines), mimetype="text/csv; charset=utf-8")
+    name = f"records-{key}-{filters['start']:%Y%m%d}-{filters['end']:%Y%m%d}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 # --- the public's pages ----------------------------------------------------------------------------------------------

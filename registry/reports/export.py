@@ -1,12 +1,18 @@
-"""The bulletin as plain tables (one per section), for the XLSX, CSV and JSON downloads: numbers stay numbers."""
+"""The bulletin as plain tables (one per section), for the XLSX, CSV and JSON downloads: numbers stay numbers; and
+the records behind a figure as the rows of a CSV."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Iterator
+from datetime import timezone
 from decimal import Decimal
 
 from flask_babel import gettext
 
+from registry.core.models import LOCAL_TIMEZONE
 from registry.core.spreadsheet import csv_lines, safe_cell
+from registry.grid.forms import VISIT_FLAG_LABELS
+from registry.register.forms import CATEGORY_LABELS, STATUS_LABELS
 from registry.reports import rules
 from registry.reports.services import Bulletin, Section
 
@@ -111,3 +117,27 @@ def as_json(bulletin: Bulletin) -> dict:
             } for r in s.rows],
         } for s in bulletin.sections],
     }
+
+
+# --- the records behind a figure, as CSV ---------------------------------------------------------------------------
+
+def records_header(kind: str) -> list[str]:
+    """The columns of the records page, in its order."""
+    if kind == "visit":
+        return [gettext("When"), gettext("Institution"), gettext("Grid worker"), gettext("Flag")]
+    return [gettext("Name"), gettext("Credit code"), gettext("Category"), gettext("District"), gettext("Status now")]
+
+
+def record_rows(kind: str, rows: Iterable) -> Iterator[list]:
+    """`services.each_record`'s plain rows as the page shows them; labels translated once, not once a row."""
+    if kind == "visit":
+        flags = {key: str(label) for key, label in VISIT_FLAG_LABELS.items()}
+        for visited_at, institution, display_name, username, flagged, reason in rows:
+            when = visited_at.replace(tzinfo=timezone.utc).astimezone(LOCAL_TIMEZONE)
+            shown = " ".join(flags.get(f, f) for f in reason.split(",") if f) if flagged else ""
+            yield [f"{when:%Y-%m-%d %H:%M}", institution, display_name or username, shown]
+        return
+    categories = {key: str(label) for key, label in CATEGORY_LABELS.items()}
+    statuses = {key: str(label) for key, label in STATUS_LABELS.items()}
+    for name, credit_code, category, district, status in rows:
+        yield [name, credit_code, categories[category], district or "", statuses[status]]

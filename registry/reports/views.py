@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, Response, render_template, request, send_file, stream_with_context
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from registry.core.models import local_today
 from registry.core.errors import Invalid
+from registry.core.spreadsheet import csv_lines
 from registry.reports import dashboards, export, rules, services
 
 bp = Blueprint("reports", __name__)
@@ -77,16 +78,35 @@ def bulletin_xlsx():
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+def _records_filters() -> dict:
+    """The period and place of a records page (and of its download), from the query string."""
+    cell = request.args.get("cell", "")
+    return {"period": services.parse_period(request.args.get("start"), request.args.get("end")),
+            "district": request.args.get("district", ""), "city": request.args.get("city", ""),
+            "cell": int(cell) if cell.isdigit() and len(cell) < 10 else None}
+
+
 @bp.get("/reports/records/<key>")
 @login_required
 def records(key: str):
-    period = services.parse_period(request.args.get("start"), request.args.get("end"))
-    cell = request.args.get("cell", "")
+    filters = _records_filters()
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
-    result = services.records(current_user, key, period=period, district=request.args.get("district", ""),
-                              city=request.args.get("city", ""), cell=int(cell) if cell.isdigit() and len(cell) < 10 else None,
-                              page=page)
-    district = request.args.get("district", "")
-    return render_template("reports/records.html", page=result, period=period, district=district,
+    result = services.records(current_user, key, page=page, **filters)
+    district = filters["district"]
+    return render_template("reports/records.html", page=result, period=filters["period"], district=district,
                            district_name=services.district_name(district), title=gettext("Records behind the figure"))
+
+
+@bp.get("/reports/records/<key>.csv")
+@login_required
+def records_csv(key: str):
+    """Every record behind the figure (not only the page shown), streamed as CSV with a BOM for Excel."""
+    filters = _records_filters()
+    indicator, rows = services.each_record(current_user, key, **filters)
+    lines = csv_lines(export.records_header(indicator.kind), export.record_rows(indicator.kind, rows))
+    response = Response(stream_with_context(lines), mimetype="text/csv; charset=utf-8")
+    period = filters["period"]
+    name = f"records-{indicator.key}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

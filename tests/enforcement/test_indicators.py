@@ -134,3 +134,68 @@ def test_the_records_behind_a_figure(period, client, as_user):
     fines = page(client.get(f"/enforcement/indicators/fines_fen?start={start}&end={end}&district={OUHAI}"))
     assert fines.select_one("strong.num").get_text() == "¥50,000.00"
     assert client.get("/enforcement/indicators/nonsense").status_code == 404
+
+
+def csv_rows(response) -> list[list[str]]:
+    import csv
+    import io
+
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+@pytest.fixture
+def many_leads(period, staff):
+    """Sixty more leads received in Ouhai in the period (more than a page of 50), one about `=1+2`."""
+    start, _ = period
+    for n in range(60):
+        lead = services.record_hotline_lead(staff["market"], {"subject_name": "=1+2" if n == 0 else f"无证培训点{n}",
+                                                             "district": OUHAI, "description": "无证办学"})
+        lead.received_on, lead.deadline = start + timedelta(days=1), start + timedelta(days=16)
+    db.session.commit()
+    return period
+
+
+def test_the_records_behind_a_figure_as_csv(many_leads, as_user):
+    start, end = many_leads
+    client = as_user("market")
+    figures = indicators.by_district(start, end)
+    response = client.get(f"/enforcement/indicators/leads_received.csv?start={start}&end={end}")
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="records-leads_received-{start:%Y%m%d}-{end:%Y%m%d}.csv"')
+    header, *rows = csv_rows(response)
+    assert header == ["记录", "对象", "详情"]
+    assert len(rows) == sum(f["leads_received"] for f in figures.values()) == 65
+    shown = page(client.get(f"/enforcement/indicators/leads_received?start={start}&end={end}"))
+    assert [r.td.get_text(strip=True) for r in shown.select("table tbody tr")] == [r[0] for r in rows]
+    assert rows[0][0] == f"线索 {start.isoformat()}" and "期限" in rows[0][2]  # dates as YYYY-MM-DD
+
+    ouhai = csv_rows(client.get(f"/enforcement/indicators/leads_received.csv?start={start}&end={end}&district={OUHAI}"))
+    assert len(ouhai) - 1 == figures[OUHAI]["leads_received"] == 61
+    assert "'=1+2 （未登记）" in [r[1] for r in ouhai]
+    fines = csv_rows(client.get(f"/enforcement/indicators/fines_fen.csv?start={start}&end={end}&district={OUHAI}"))
+    assert len(fines) == 2 and fines[1][2].endswith("¥50,000.00")
+
+
+def test_the_records_page_links_its_csv_with_its_filters(many_leads, as_user):
+    start, end = many_leads
+    client = as_user("market")
+    shown = page(client.get(f"/enforcement/indicators/leads_received?start={start}&end={end}&district={OUHAI}"))
+    link = shown.find("a", string="下载 CSV")["href"]
+    assert link.startswith("/enforcement/indicators/leads_received.csv?")
+    assert set(link.split("?")[1].split("&")) == {f"start={start}", f"end={end}", f"district={OUHAI}"}
+    nothing = page(client.get(f"/enforcement/indicators/cases_closed?start={start}&end={end}"))
+    assert nothing.find("a", string="下载 CSV") is None
+
+
+def test_who_downloads_the_records(period, as_user, client):
+    start, end = period
+    url = f"/enforcement/indicators/leads_received.csv?start={start}&end={end}"
+    # Every role may open the page; a grid worker sees the leads they reported (none here), as on the page.
+    assert csv_rows(as_user("grid").get(url)) == [["记录", "对象", "详情"]]
+    client.post("/logout")
+    response = client.get(url)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert as_user("market").get("/enforcement/indicators/nonsense.csv").status_code == 404

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from tests.conftest import page
 from tests.reports.conftest import PERIOD
+from tests.reports.test_sections import round_of_visits  # noqa: F401
 
 
 def test_xlsx_has_a_sheet_per_section_with_numbers(reduction, as_user):
@@ -76,3 +77,62 @@ def test_the_bulletin_command_refuses_a_bad_period(runner, users):
     assert result.exit_code == 1 and "期间的结束早于开始" in result.output
     result = runner.invoke(args=["bulletin", "--from", "2022-12-15"])
     assert result.exit_code == 1
+
+
+def csv_rows(response) -> list[list[str]]:
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def test_the_records_behind_a_figure_as_csv(reduction, make_institution, as_user):
+    """All the records, not the page of 50 shown; the page's columns and order; the page's filters."""
+    make_institution(name="=HYPERLINK(\"http://x\")", category="academic")
+    client = as_user("market")
+    key, query = "status_academic_deregistered", {**PERIOD, "city": "330300"}
+    response = client.get(f"/reports/records/{key}.csv", query_string=query)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="records-{key}-20221201-20221215.csv"'
+    header, *rows = csv_rows(response)
+    assert header == ["机构名称", "统一社会信用代码", "类别", "区县", "当前状态"]
+    assert len(rows) == 1029 and rows[0][2] == "学科类" and rows[0][4] == "已注销"
+    shown = page(client.get(f"/reports/records/{key}", query_string=query))
+    assert [r.td.get_text(strip=True) for r in shown.select("tbody tr")] == [r[0] for r in rows[:50]]
+    assert "共1029条记录" in shown.h1.get_text()
+
+    lucheng = csv_rows(client.get(f"/reports/records/{key}.csv", query_string={**query, "district": "330302"}))[1:]
+    assert len(lucheng) == 515 and {r[3] for r in lucheng} == {"鹿城区"}
+    licensed = csv_rows(client.get("/reports/records/status_academic_licensed.csv", query_string=query))[1:]
+    assert ["'=HYPERLINK(\"http://x\")"] == [r[0] for r in licensed if "HYPERLINK" in r[0]]
+
+
+def test_the_records_page_links_its_csv_with_its_filters(reduction, as_user):
+    shown = page(as_user("edu").get("/reports/records/academic_remaining",
+                                    query_string={**PERIOD, "district": "330302", "page": "1"}))
+    link = shown.find("a", string="下载 CSV")["href"]
+    assert link.startswith("/reports/records/academic_remaining.csv?")
+    assert {"start=2022-12-01", "end=2022-12-15", "district=330302"} == set(link.split("?")[1].split("&"))
+    empty = page(as_user("edu").get("/reports/records/conversions", query_string=PERIOD))
+    assert empty.find("a", string="下载 CSV") is None
+
+
+def test_the_visits_behind_a_figure_as_csv(round_of_visits, as_user):
+    client = as_user("admin")
+    rows = csv_rows(client.get("/reports/records/visits_made.csv", query_string=PERIOD))
+    assert rows[0] == ["时间", "机构", "网格员", "标记"]
+    assert [r[:2] for r in rows[1:]] == [["2022-12-10 11:00", "上月走访过的学校"], ["2022-12-03 10:00", "很久以前走访的学校"],
+                                        ["2022-12-01 01:00", "从未走访的学校"]]  # local times, the latest first
+    flagged = rows[1][3]
+    assert flagged and rows[2][3] == ""
+    with client.session_transaction() as session:
+        session["locale"] = "en"
+    rows = csv_rows(client.get("/reports/records/visits_made.csv", query_string=PERIOD))
+    assert rows[0] == ["When", "Institution", "Grid worker", "Flag"] and rows[1][3] not in ("", flagged)
+
+
+def test_who_downloads_the_records(reduction, as_user, client):
+    assert as_user("grid").get("/reports/records/academic_remaining.csv", query_string=PERIOD).status_code == 403
+    client.post("/logout")
+    response = client.get("/reports/records/academic_remaining.csv", query_string=PERIOD)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert as_user("admin").get("/reports/records/no_such_figure.csv").status_code == 404
