@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
-                   stream_with_context, url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 
@@ -13,8 +12,7 @@ from registry.core import authz
 from registry.core.errors import Invalid
 from registry.core.forms import choices
 from registry.core.models import local_today
-from registry.core.spreadsheet import csv_lines
-from registry.core.web import page_arg, translated, upload_limit
+from registry.core.web import csv_download, page_arg, translated, upload_limit
 from registry.enforcement import exports, indicators, rules, services
 from registry.enforcement.forms import (ENFORCEMENT_ACTION_LABELS, FINE_STATE_LABELS, FOLLOW_UP_LABELS, GROUP_LABELS,
                                         INDICATOR_LABELS, LEAD_OUTCOME_LABELS, LEAD_STATE_LABELS, OUTCOME_LABELS,
@@ -428,11 +426,8 @@ def indicator_records(key: str):
 def indicator_records_csv(key: str):
     """Every record behind the figure (the page shows up to 500 of each kind), streamed as CSV with a BOM for Excel."""
     filters = _indicator_filters(key)
-    lines = csv_lines(exports.header(), exports.rows(indicators.each_shown(current_user, key, **filters)))
-    response = Response(stream_with_context(lines), mimetype="text/csv; charset=utf-8")
-    name = f"records-{key}-{filters['start']:%Y%m%d}-{filters['end']:%Y%m%d}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    rows = exports.rows(indicators.each_shown(current_user, key, **filters))
+    return csv_download(exports.header(), rows, f"records-{key}-{filters['start']:%Y%m%d}-{filters['end']:%Y%m%d}.csv")
 
 
 # --- the public's pages ----------------------------------------------------------------------------------------------

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, Response, render_template, request, send_file, stream_with_context
+from flask import Blueprint, render_template, request, send_file
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from registry.core.models import local_today
 from registry.core.errors import Invalid
-from registry.core.spreadsheet import csv_lines
+from registry.core.web import csv_download
 from registry.reports import dashboards, export, rules, services
 
 bp = Blueprint("reports", __name__)
@@ -104,9 +104,6 @@ def records_csv(key: str):
     """Every record behind the figure (not only the page shown), streamed as CSV with a BOM for Excel."""
     filters = _records_filters()
     indicator, rows = services.each_record(current_user, key, **filters)
-    lines = csv_lines(export.records_header(indicator.kind), export.record_rows(indicator.kind, rows))
-    response = Response(stream_with_context(lines), mimetype="text/csv; charset=utf-8")
     period = filters["period"]
-    name = f"records-{indicator.key}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return csv_download(export.records_header(indicator.kind), export.record_rows(indicator.kind, rows),
+                        f"records-{indicator.key}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv")

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import tempfile
 
-from flask import Blueprint, Response, abort, render_template, request, send_file, stream_with_context
+from flask import Blueprint, abort, render_template, request, send_file
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from registry.core.models import local_today
-from registry.core.spreadsheet import csv_lines
-from registry.core.web import page_arg
+from registry.core.web import csv_download, download, page_arg
 from registry.extensions import limiter
 from registry.search import exports, public
 from registry.search.services import SearchQuery, each_row
@@ -27,14 +26,11 @@ def export(fmt: str):
     rows = exports.rows(each_row(current_user, query))
     filename = f"institutions-{local_today():%Y%m%d}.{fmt}"
     if fmt == "csv":
-        response = Response(stream_with_context(csv_lines(exports.header(), rows)), mimetype="text/csv; charset=utf-8")
-    else:
-        spool = tempfile.TemporaryFile()
-        exports.write_xlsx(spool, exports.header(), rows)
-        spool.seek(0)
-        response = send_file(spool, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        return csv_download(exports.header(), rows, filename)
+    spool = tempfile.TemporaryFile()
+    exports.write_xlsx(spool, exports.header(), rows)
+    spool.seek(0)
+    return download(send_file(spool, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), filename)
 
 
 @bp.get("/public")
