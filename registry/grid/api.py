@@ -37,10 +37,9 @@ def feature(cell, extra: dict | None = None) -> dict:
 
 def institution_cell_fields(institution_id: int) -> dict:
     """`cell` (code or null) and `cell_path` (top first) of an institution's record."""
-    record = services.assignment_of(institution_id)
-    cell = record.cell if record else None
-    return {"cell": cell.code if cell else None,
-            "cell_path": [{"code": c.code, "name": c.name} for c in services.cell_path(cell)],
+    record, path = services.placement_of(institution_id)
+    return {"cell": path[-1].code if path else None,
+            "cell_path": [{"code": c.code, "name": c.name} for c in path],
             "near_cell_border": bool(record and record.near_border and not record.confirmed_by_id)}
 
 

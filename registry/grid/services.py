@@ -92,10 +92,7 @@ def cells(user, *, parent_code: str | None = None, roots: bool = False) -> list[
         query = query.where(Cell.parent_id == parent.id)
     elif roots:
         query = query.where(Cell.parent_id.is_(None))
-    own = _own_cells(user)
-    if own is not None:
-        query = query.where(Cell.id.in_(own))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query.where(*_in_scope(user))))
 
 
 @dataclass(frozen=True)
@@ -644,11 +641,7 @@ def map_layers(user) -> MapLayers:
     """What the map draws for the user: grid workers their cells; officers all cells with their department's
     institutions; market and admins everything."""
     authz.require(user, "grid.view")
-    query = select(Cell).order_by(Cell.level, Cell.code)
-    own = _own_cells(user)
-    if own is not None:
-        query = query.where(Cell.id.in_(own))
-    shown = list(db.session.scalars(query))
+    shown = list(db.session.scalars(select(Cell).where(*_in_scope(user)).order_by(Cell.level, Cell.code)))
     conditions = [Institution.status.in_(("licensed", "applied", "suspended"))]
     visible = register.visible_condition(user)
     if visible is not None:

@@ -11,7 +11,7 @@ from registry.core import audit, authz
 from registry.core.errors import NotFound
 from registry.enforcement.models import ChecklistItem, ViolationType
 from registry.enforcement.rules import BulletinGroup, FineTerms
-from registry.enforcement.services.common import invalid, text
+from registry.enforcement.services.common import invalid, text, whole_number
 from registry.extensions import db
 from registry.register.rules import Category
 
@@ -93,12 +93,8 @@ def save_item(user, raw: dict, *, item_id: int | None = None) -> ChecklistItem:
     group = text(raw, "bulletin_group", problems, limit=20)
     if group and group not in BulletinGroup.__members__:
         problems["bulletin_group"] = gettext("Unknown kind of violation.")
-    position = raw.get("position") or 0
-    if isinstance(position, str) and position.strip().isdecimal():
-        position = int(position)
-    if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position <= MAX_POSITION:
-        problems["position"] = gettext("Enter a whole number from 0 to %(high)s.", high=MAX_POSITION)
-        position = 0
+    position = whole_number(raw, "position", problems, gettext("Enter a whole number from 0 to %(high)s.", high=MAX_POSITION),
+                            low=0, high=MAX_POSITION) or 0
     if item is None:
         category = text(raw, "category", problems, limit=20)
         if category not in Category.__members__:

@@ -21,14 +21,20 @@ def invalid(problems: dict) -> Invalid:
 
 
 def record_id(raw: dict, name: str, problems: dict, message: str) -> int | None:
-    """The id `raw[name]` gives (a whole number, or its digits as text), None when absent; `message` in `problems`
-    when it is something no record's id can be (a fraction, a word, beyond what the database's INTEGER holds)."""
+    """The id `raw[name]` gives, None when absent; `message` in `problems` when it is something no record's id can
+    be (a fraction, a word, beyond what the database's INTEGER holds)."""
+    return whole_number(raw, name, problems, message, low=1, high=MAX_ID)
+
+
+def whole_number(raw: dict, name: str, problems: dict, message: str, *, low: int, high: int) -> int | None:
+    """`raw[name]` as a whole number from `low` to `high` (given as a number or as its digits), None when absent;
+    `message` in `problems` for anything else."""
     value = raw.get(name)
     if value in (None, ""):
         return None
     if isinstance(value, str) and value.strip().isdecimal():
         value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         problems[name] = message
         return None
     return value
