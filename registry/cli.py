@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from registry.config import PROJECT_ROOT
+from registry.core.commands import fail, import_group
 
 FIXTURES = PROJECT_ROOT / "fixtures"
 DEMO_PASSWORD = "registry-demo"
@@ -46,11 +46,6 @@ def register_commands(app) -> None:
     from registry.reports.cli import register_report_commands
 
     register_report_commands(app)
-
-
-def _fail(message: str) -> None:
-    click.secho(message, fg="red", err=True)
-    sys.exit(1)
 
 
 def initialise() -> None:
@@ -95,14 +90,9 @@ def create_user_command(username, role, department_code, display_name, password)
         user = create_user(None, username=username, role=role, department_code=department_code,
                            password=password, display_name=display_name)
     except Invalid as error:
-        _fail("; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.fields.items()) or error.message)
+        fail("; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.fields.items()) or error.message)
     db.session.commit()
     click.echo(f"Created {user.username} ({user.role.value}{', ' + user.department_code if user.department_code else ''}).")
-
-
-@click.group("import")
-def import_group():
-    """Import records from files."""
 
 
 @import_group.command("institutions")
@@ -123,9 +113,9 @@ def import_institutions_command(path: Path, skip_invalid: bool):
             report = importing.import_institutions(None, handle, skip_invalid=skip_invalid, source=path.name)
         except importing.ImportRefused as refused:
             _print_errors(refused.report)
-            _fail(refused.message)
+            fail(refused.message)
         except Invalid as error:
-            _fail(error.message)
+            fail(error.message)
     db.session.commit()
     _print_errors(report)
     click.echo(f"{path.name}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
@@ -151,7 +141,7 @@ def audit_verify_command():
 
     result = verify(db.session)
     if not result.ok:
-        _fail(f"Audit log broken at entry {result.bad_id}: {result.problem} ({result.checked} entries before it are intact).")
+        fail(f"Audit log broken at entry {result.bad_id}: {result.problem} ({result.checked} entries before it are intact).")
     click.echo(f"Audit log intact: {result.checked} entries.")
 
 
@@ -166,7 +156,7 @@ def backup_command(path: Path):
     try:
         result = backup_sqlite(db.engine, path)
     except BackupRefused as refused:
-        _fail(str(refused))
+        fail(str(refused))
     click.echo(f"Backed up to {result.path} ({result.size:,} bytes, {result.audit_entries} audit entries).")
 
 
@@ -186,10 +176,10 @@ def restore_command(path: Path, yes: bool):
     try:
         restore_sqlite(db.engine, path)
     except BackupRefused as refused:
-        _fail(str(refused))
+        fail(str(refused))
     result = verify(db.session)
     if not result.ok:
-        _fail(f"Restored, but the audit log is broken at entry {result.bad_id}: {result.problem}.")
+        fail(f"Restored, but the audit log is broken at entry {result.bad_id}: {result.problem}.")
     click.echo(f"Restored from {path}; audit log intact: {result.checked} entries.")
 
 

@@ -20,11 +20,11 @@ from registry.enforcement.forms import (ENFORCEMENT_ACTION_LABELS, FINE_STATE_LA
                                         CaseForm, ChecklistItemForm, CloseLeadForm, HandleForm, HotlineForm,
                                         InspectionForm, NoteForm, PaymentForm, PublicLeadForm, ReferForm, StepForm,
                                         TrackForm, item_label)
-from registry.escrow.rules import parse_day
 from registry.extensions import limiter
 from registry.grid import storage
 from registry.grid.services import MAX_PHOTO_BYTES, Upload
 from registry.register import services as register
+from registry.core.dates import parse_day
 
 bp = Blueprint("enforcement", __name__, url_prefix="/enforcement")
 public_bp = Blueprint("enforcement_public", __name__)

@@ -17,6 +17,7 @@ from registry.escrow import importing, rules, services
 from registry.extensions import db
 from registry.register.models import Institution
 from registry.register.rules import Status
+from registry.core.dates import add_months
 
 DEMO_AS_OF = date(2026, 11, 1)  # the files hold nothing later than the month before this one
 ACCOUNTS = "demo_escrow_accounts.csv"
@@ -31,7 +32,7 @@ def months_since_files(today: date) -> int:
 
 def shift(day: date, months: int) -> date:
     """`day` moved by whole months; a month's last day stays the last day."""
-    moved = rules.add_months(day, months)
+    moved = add_months(day, months)
     if day.day == calendar.monthrange(day.year, day.month)[1]:
         return moved.replace(day=calendar.monthrange(moved.year, moved.month)[1])
     return moved

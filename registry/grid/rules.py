@@ -2,10 +2,10 @@
 photo is. No Flask, no database."""
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 
+from registry.core.dates import add_months
 from registry.core.problems import N_
 
 # What a grid worker looks at on a visit. `problem` is the answer that is a problem to report (上报).
@@ -56,12 +56,6 @@ def visit_flags(*, distance_m: float | None, accuracy_m: float | None, manual: b
     elif accuracy_m is None or accuracy_m > max_accuracy_m:
         flags.append(FLAG_ACCURACY)
     return flags
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def visit_due(last_visit: date | None, *, every_months: int, since: date | None = None) -> date | None:

@@ -8,9 +8,10 @@ from registry.core.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, bp, json_body, pag
 from registry.core.openapi import error, json_content, ref
 from registry.escrow import services as escrow_services
 from registry.enforcement.services.standing import Standing, standing_of
-from registry.escrow.rules import EscrowStatus, yuan_text
+from registry.escrow.rules import EscrowStatus
 from registry.register import services
 from registry.register.rules import Category, Status, TeachingMode
+from registry.core.money import yuan_text
 
 
 def institution_json(institution) -> dict:

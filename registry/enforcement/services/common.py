@@ -8,8 +8,9 @@ from registry.accounts.models import Role, User
 from registry.core.errors import Invalid
 from registry.core.models import MAX_ID
 from registry.core.problems import Problem, translate
-from registry.escrow.rules import parse_day, parse_money
 from registry.extensions import db
+from registry.core.dates import parse_day
+from registry.core.money import parse_money
 
 ENFORCEMENT_ROLES = (Role.officer, Role.market)
 TEXT_LIMIT = 4000
