@@ -13,11 +13,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from registry.escrow import importing, rules, services
+from registry.core.dates import add_months
+from registry.escrow import importing, services
 from registry.extensions import db
 from registry.register.models import Institution
 from registry.register.rules import Status
-from registry.core.dates import add_months
 
 DEMO_AS_OF = date(2026, 11, 1)  # the files hold nothing later than the month before this one
 ACCOUNTS = "demo_escrow_accounts.csv"

@@ -22,7 +22,7 @@ from registry.escrow.models import Charge, Escrow, EscrowStatusChange, Statement
 from registry.escrow.rules import AlertKind, EscrowStatus, Limits
 from registry.extensions import db
 from registry.register.models import Institution
-from registry.register.services import Page
+from registry.core.pager import Page
 from registry.core.dates import add_months
 
 OUTSTANDING_LOOKBACK_MONTHS = 36  # no charge pays for longer (parse_charge refuses more)

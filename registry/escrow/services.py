@@ -23,7 +23,7 @@ from registry.escrow.rules import EscrowStatus, Limits
 from registry.extensions import db
 from registry.register import services as register
 from registry.register.models import Institution
-from registry.register.services import Page
+from registry.core.pager import Page
 from registry.core.dates import parse_day
 from registry.core.money import parse_money, yuan_text
 

@@ -2,7 +2,6 @@
 photo is. No Flask, no database."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from registry.core.dates import add_months
@@ -69,22 +68,3 @@ def overdue(last_visit: date | None, today: date, *, every_months: int) -> bool:
     if last_visit is None:
         return True
     return add_months(last_visit, every_months) < today
-
-
-# --- photos -----------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ImageKind:
-    content_type: str
-    extension: str
-
-
-def sniff_image(head: bytes) -> ImageKind | None:
-    """JPEG, PNG or WebP, known by their first bytes rather than by the name or type the browser sent."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return ImageKind("image/jpeg", "jpg")
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return ImageKind("image/png", "png")
-    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return ImageKind("image/webp", "webp")
-    return None

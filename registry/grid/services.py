@@ -1,7 +1,6 @@
 """The grid's actions: one function per thing a user does. Each checks rights, validates, writes, flushes."""
 from __future__ import annotations
 
-import io
 import math
 import re
 from dataclasses import dataclass
@@ -17,15 +16,16 @@ from registry.core import audit, authz
 from registry.core.errors import Forbidden, Invalid, NotFound
 from registry.core.models import LOCAL_TIMEZONE, local_today, utcnow
 from registry.extensions import db
-from registry.grid import assignment, geo, rules, storage
+from registry.core import storage
+from registry.core.photos import Upload, clean_photo
+from registry.grid import assignment, geo, rules
 from registry.grid.models import Cell, CellAssignment, CellWorker, Visit, VisitPhoto, VisitReport
 from registry.grid.signals import visit_reported
 from registry.register import services as register
 from registry.register.models import Institution
-from registry.register.services import Page
+from registry.core.pager import Page
 
 MAX_PHOTOS = 6
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
@@ -456,39 +456,6 @@ def _checklist(raw, problems: dict) -> dict:
             return {}
         clean[key] = value
     return clean
-
-
-@dataclass
-class Upload:
-    filename: str
-    data: bytes
-
-
-def clean_photo(upload: Upload) -> tuple[bytes, rules.ImageKind]:
-    """The photo re-encoded without its metadata (location, camera, time); Invalid when it is not a photo."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    name = upload.filename or gettext("photo")
-    if len(upload.data) > MAX_PHOTO_BYTES:
-        raise _invalid({"photos": gettext("%(name)s is larger than 10 MB.", name=name)})
-    kind = rules.sniff_image(upload.data[:16])
-    if kind is None:
-        raise _invalid({"photos": gettext("%(name)s is not a JPEG, PNG or WebP image.", name=name)})
-    try:
-        with Image.open(io.BytesIO(upload.data)) as probe:
-            probe.verify()
-        with Image.open(io.BytesIO(upload.data)) as image:
-            image.load()
-            upright = ImageOps.exif_transpose(image)  # keep the orientation the EXIF data gave, then drop the data
-            fmt = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}[kind.content_type]
-            if upright.mode not in ("RGB", "L") and fmt == "JPEG":
-                upright = upright.convert("RGB")
-            out = io.BytesIO()
-            options = {"quality": 90} if fmt in ("JPEG", "WEBP") else {}
-            upright.save(out, format=fmt, **options)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise _invalid({"photos": gettext("%(name)s cannot be read as an image.", name=name)})
-    return out.getvalue(), kind
 
 
 @dataclass

@@ -4,8 +4,6 @@ The caller commits (the request on success, or the CLI command), so a failed act
 """
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
@@ -56,19 +54,6 @@ def department_for(category: Category | str) -> str:
 
 
 # --- reading -------------------------------------------------------------------------------------------
-
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    per_page: int
-    total_exact: bool = True  # False: there are more than `total`
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
 
 def _visible(user):
     """The WHERE clause of what `user` may read, from the one authorization decision point."""

@@ -24,7 +24,7 @@ from registry.extensions import db
 from registry.grid.models import Cell, CellAssignment, Visit
 from registry.register.models import District, Institution
 from registry.register.rules import Category
-from registry.register.services import Page
+from registry.core.pager import Page
 from registry.reports import as_of, indicators, rules
 from registry.reports.indicators import BY_KEY, ENFORCEMENT_SECTIONS, INDICATORS, SECTIONS, Context, Indicator
 from registry.reports.rules import Period

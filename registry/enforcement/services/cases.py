@@ -23,7 +23,7 @@ from registry.enforcement.services.common import (day, enforcement_staff, invali
 from registry.extensions import db
 from registry.register import services as register
 from registry.register.models import Institution
-from registry.register.services import Page
+from registry.core.pager import Page
 
 STEP_FIELDS = ("step", "on", "people", "documents", "note")
 

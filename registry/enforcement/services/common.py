@@ -124,7 +124,7 @@ def paged(query, *order, page: int, per_page: int):
     """One page of `query` in `order`, with the count of all its rows."""
     from sqlalchemy import func
 
-    from registry.register.services import Page
+    from registry.core.pager import Page
 
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = list(db.session.scalars(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)))

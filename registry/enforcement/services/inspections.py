@@ -7,9 +7,10 @@ from datetime import date
 from flask_babel import gettext
 from sqlalchemy import exists, or_, select
 
-from registry.core import audit, authz
+from registry.core import audit, authz, storage
 from registry.core.errors import NotFound
 from registry.core.models import local_today
+from registry.core.photos import Upload, clean_photo
 from registry.enforcement import rules
 from registry.enforcement.models import Inspection, InspectionResult, InspectionStaff
 from registry.enforcement.rules import Outcome, Result
@@ -19,11 +20,9 @@ from registry.enforcement.services.common import (day, enforcement_staff, invali
                                                   names, nothing, paged, record_id, scoped, text,
                                                   user_department)
 from registry.extensions import db
-from registry.grid import storage
-from registry.grid.services import Upload, clean_photo
 from registry.register import services as register
 from registry.register.models import Institution
-from registry.register.services import Page
+from registry.core.pager import Page
 
 
 def visible(user):

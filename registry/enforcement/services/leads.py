@@ -29,7 +29,7 @@ from registry.grid.signals import visit_reported
 from registry.register import services as register
 from registry.register.models import Institution
 from registry.register.rules import Status
-from registry.register.services import Page
+from registry.core.pager import Page
 
 PHONE_DIGITS = (7, 15)
 
