@@ -66,19 +66,14 @@ def cell_id_of(institution_id: int | None) -> int | None:
     return db.session.scalar(select(CellAssignment.cell_id).where(CellAssignment.institution_id == institution_id))
 
 
-def leads(user_id: int | None, cell_id: int | None) -> bool:
-    """Whether the user is the leader (网格长) of the cell or of a cell above it."""
-    if user_id is None or cell_id is None:
-        return False
-    path = db.session.scalar(select(Cell.path).where(Cell.id == cell_id)) or ""
-    ancestors = path_ids(path)
-    return bool(ancestors) and db.session.scalar(select(func.count()).select_from(CellWorker).where(
-        CellWorker.user_id == user_id, CellWorker.leader.is_(True), CellWorker.cell_id.in_(ancestors))) > 0
-
-
-def institutions_in_cells(cell_ids) -> select:
-    """The ids of the institutions standing in these cells (for the register's list filter)."""
-    return select(CellAssignment.institution_id).where(CellAssignment.cell_id.in_(cell_ids))
+def worker_scope(user) -> authz.Scope:
+    """What a grid worker answers for, given to the authorization decision: their cells (and those under them), the
+    cells they lead, and the institutions standing in their cells."""
+    cells = _cells_of_worker(user.id)
+    led = _cells_of_worker(user.id, CellWorker.leader.is_(True)) if cells else frozenset()
+    standing = frozenset(db.session.scalars(select(CellAssignment.institution_id)
+                                            .where(CellAssignment.cell_id.in_(cells)))) if cells else frozenset()
+    return authz.Scope(cells=cells, led_cells=led, institutions=standing)
 
 
 # --- cells --------------------------------------------------------------------------------------------------------
@@ -530,7 +525,7 @@ def record_visit(user, raw: dict, photos: list[Upload] | None = None) -> Recorde
                              findings=found, notes=notes)
         db.session.add(report)
         db.session.flush()
-        visit_reported.send(current_app._get_current_object(), report=report)
+        visit_reported.send(current_app._get_current_object(), report=report, labels=rules.CHECKLIST_LABELS)
     db.session.flush()
     return Recorded(visit, True)
 

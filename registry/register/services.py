@@ -61,9 +61,7 @@ def _visible(user):
     if scope.all:
         return None
     if scope.cells:
-        from registry.grid.services import institutions_in_cells
-
-        return Institution.id.in_(institutions_in_cells(scope.cells))
+        return Institution.id.in_(scope.institutions)
     return Institution.department_code.in_(scope.departments) if scope.departments else Institution.id.is_(None)
 
 
