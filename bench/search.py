@@ -86,7 +86,7 @@ def main() -> None:
     from registry.accounts.models import User
     from registry.extensions import db
     from registry.register.models import Institution
-    from registry.search.keys import pinyin
+    from registry.register.search_keys import pinyin
     from registry.search.services import SearchQuery, search
 
     app = create_app({"RATELIMIT_ENABLED": False})
