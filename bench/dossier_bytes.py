@@ -23,7 +23,7 @@ def main() -> None:
     from sqlalchemy import select
 
     from registry import create_app
-    from registry.cli import DEMO_PASSWORD, demo_bounds, initialise, load_demo
+    from registry.commands import DEMO_PASSWORD, demo_bounds, initialise, load_demo
     from registry.extensions import db
     from registry.register.models import Institution
 

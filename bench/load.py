@@ -53,7 +53,7 @@ sys.path.insert(0, str(BENCH))
 
 from import_institutions import make_csv, run  # noqa: E402
 
-from registry.cli import demo_bounds  # noqa: E402
+from registry.commands import demo_bounds  # noqa: E402
 
 PASSWORD = "load-test-password-1"
 KINDS = ("bare", "search", "institution", "visit", "mixed")

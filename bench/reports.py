@@ -397,7 +397,7 @@ def main() -> None:
     from sqlalchemy import text
 
     from registry import create_app
-    from registry.cli import initialise
+    from registry.commands import initialise
     from registry.extensions import db
 
     os.makedirs(args.workdir, exist_ok=True)

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from import_institutions import make_csv, run  # noqa: E402
 
-from registry.cli import demo_bounds  # noqa: E402
+from registry.commands import demo_bounds  # noqa: E402
 
 
 def queries(sample) -> list[tuple[str, dict]]:

@@ -71,8 +71,8 @@ def _register_areas(app: Flask) -> None:
     from registry.accounts import api as account_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.accounts import identity  # noqa: F401  (who a session or token is)
     from registry.accounts import views as account_views
-    from registry.cli import register_commands
-    from registry.core import api, authz, web
+    from registry.commands import register_commands
+    from registry.core import api, authz, openapi, web  # noqa: F401  (openapi: serves the document)
     from registry.register import api as register_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.register import views as register_views
     from registry.enforcement import api as enforcement_api  # noqa: F401  (adds routes to the API blueprint)

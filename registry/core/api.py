@@ -87,10 +87,3 @@ def body_id(body: dict, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
         raise Invalid(gettext("Please correct the marked fields."), {name: [gettext("Enter a whole number.")]})
     return value
-
-
-@bp.get("/openapi.json")
-def openapi():
-    from registry.core.openapi import document
-
-    return jsonify(document())

@@ -16,7 +16,7 @@ from registry.enforcement.models import Inspection, InspectionResult, Inspection
 from registry.enforcement.rules import Outcome, Result
 from registry.enforcement.services import checklists
 from registry.core.versions import check_version, flush_versioned
-from registry.enforcement.services.common import (day, enforcement_staff, invalid,
+from registry.enforcement.services.common import (day, enforcement_staff, get_inspection, invalid,
                                                   names, nothing, paged, record_id, scoped, text,
                                                   user_department)
 from registry.extensions import db
@@ -34,15 +34,6 @@ def visible(user):
     department = user.department_code
     took_part = exists().where(InspectionStaff.inspection_id == Inspection.id, InspectionStaff.department_code == department)
     return or_(Institution.department_code == department, Inspection.department_code == department, took_part)
-
-
-def get_inspection(user, inspection_id: int) -> Inspection:
-    """The inspection, or NotFound; Forbidden when `user` may not read it."""
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None:
-        raise NotFound(gettext("There is no inspection with id %(id)s.", id=inspection_id))
-    authz.require(user, "inspection.view", inspection)
-    return inspection
 
 
 def get_result(user, inspection_id: int, result_id: int) -> InspectionResult:
