@@ -525,7 +525,7 @@ def record_visit(user, raw: dict, photos: list[Upload] | None = None) -> Recorde
                              findings=found, notes=notes)
         db.session.add(report)
         db.session.flush()
-        visit_reported.send(current_app._get_current_object(), report=report, labels=rules.CHECKLIST_LABELS)
+        visit_reported.send(current_app._get_current_object(), report=report)
     db.session.flush()
     return Recorded(visit, True)
 

@@ -154,11 +154,10 @@ def submit_public_lead(raw: dict) -> Lead:
     return lead
 
 
-def lead_from_visit_report(report, labels: dict[str, str]) -> Lead:
-    """The lead a grid worker's report (上报) becomes, in the report's own transaction; `labels`: the checklist items'
-    message ids."""
+def lead_from_visit_report(report) -> Lead:
+    """The lead a grid worker's report (上报) becomes, in the report's own transaction."""
     visit = report.visit
-    found = "；".join(gettext(labels[key]) if key in labels else key for key in report.findings or [])
+    found = "；".join(gettext(label) for label in report.finding_labels())
     description = "；".join(part for part in (found, report.notes or "") if part) or gettext("Reported from a site visit.")
     received = visit.visited_at.date() if visit.visited_at else local_today()
     lead = _new(LeadSource.grid, institution=report.institution or db.session.get(Institution, report.institution_id),
@@ -170,8 +169,8 @@ def lead_from_visit_report(report, labels: dict[str, str]) -> Lead:
     return lead
 
 
-def _on_visit_reported(sender, report, labels, **extra) -> None:
-    lead_from_visit_report(report, labels)
+def _on_visit_reported(sender, report, **extra) -> None:
+    lead_from_visit_report(report)
 
 
 visit_reported.connect(_on_visit_reported)
