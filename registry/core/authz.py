@@ -81,14 +81,16 @@ def init_app(app, *, worker_scope) -> None:
 
 
 def _worker_scope(user) -> Scope:
-    """The grid worker's scope, worked out once per request: every decision of the request reads the same one."""
-    from flask import current_app, g, has_request_context
+    """The grid worker's scope, worked out once per request: every decision of the request reads the same one. Kept in
+    the request's environ, not in `g`, which outlives the request where an app context is already pushed (tests, jobs)."""
+    from flask import current_app, has_request_context, request
 
-    if has_request_context() and g.get("worker_scope", (None,))[0] == user.id:
-        return g.worker_scope[1]
+    kept = request.environ.get("registry.worker_scope") if has_request_context() else None
+    if kept is not None and kept[0] == user.id:
+        return kept[1]
     scope = current_app.extensions["registry.worker_scope"](user)
     if has_request_context():
-        g.worker_scope = (user.id, scope)
+        request.environ["registry.worker_scope"] = (user.id, scope)
     return scope
 
 
