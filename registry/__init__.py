@@ -11,7 +11,8 @@ from registry.extensions import babel, csrf, db, limiter, login, migrate
 
 
 def create_app(config: dict | None = None, *, demo: bool = False) -> Flask:
-    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"), instance_relative_config=True)
+    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"), instance_relative_config=True,
+                instance_path=settings.instance_folder())
     app.config.update(settings.DEFAULTS)
     overrides = config or {}
     # A caller that passes its own secret (tests, scripts) is not refused for a missing environment one.
@@ -69,7 +70,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_areas(app: Flask) -> None:
     from registry.accounts import api as account_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.accounts import views as account_views
-    from registry.cli import register_commands
+    from registry.cli import add_commands
     from registry.core import api, web
     from registry.enforcement import api as enforcement_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.enforcement import views as enforcement_views
@@ -95,4 +96,4 @@ def _register_areas(app: Flask) -> None:
     app.register_blueprint(report_views.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
-    register_commands(app)
+    add_commands(app.cli)  # also on the app's own group, which `app.test_cli_runner()` invokes

@@ -21,31 +21,48 @@ DEMO_CITY_GEOJSON = FIXTURES / "geo" / "330300_full.json"
 
 def make_app():
     from registry import create_app
+    from registry.config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as error:  # a missing or malformed setting: one line saying which, not a traceback
+        raise click.ClickException(str(error)) from None
 
 
-@click.group(cls=FlaskGroup, create_app=make_app)
+class RegistryGroup(FlaskGroup):
+    """Flask's command group, listing its commands without loading the app: the registry's commands belong to
+    the group itself, so `registry --help` needs no settings; only running a command loads the app."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_plugin_commands()  # `db`, `limiter`, ... from the installed extensions
+        return sorted(super(FlaskGroup, self).list_commands(ctx))
+
+
+@click.group(cls=RegistryGroup, create_app=make_app)
 def cli():
     """校外培训机构监管登记系统 — the registry of off-campus training institutions."""
 
 
-def register_commands(app) -> None:
-    app.cli.add_command(init_command)
-    app.cli.add_command(create_user_command)
-    app.cli.add_command(import_group)
-    app.cli.add_command(audit_group)
-    app.cli.add_command(backup_command)
-    app.cli.add_command(restore_command)
+def add_commands(group: click.Group) -> None:
+    """The registry's own commands, and Flask-Migrate's `db` (which it adds only to a loaded app's group), on `group`."""
+    from flask_migrate.cli import db as migrations_group
+
+    group.add_command(migrations_group, "db")
+    group.add_command(init_command)
+    group.add_command(create_user_command)
+    group.add_command(import_group)
+    group.add_command(audit_group)
+    group.add_command(backup_command)
+    group.add_command(restore_command)
     from registry.escrow.cli import register_escrow_commands
 
-    register_escrow_commands(app, import_group)
+    register_escrow_commands(group, import_group)
     from registry.grid.cli import register_grid_commands
 
-    register_grid_commands(app, import_group)
+    register_grid_commands(group, import_group)
     from registry.reports.cli import register_report_commands
 
-    register_report_commands(app)
+    register_report_commands(group)
 
 
 def _fail(message: str) -> None:
@@ -203,9 +220,12 @@ def demo_command(host: str, port: int, no_serve: bool):
 
     from registry import create_app
 
+    from registry.config import mark_demo
+
     if not os.environ.get("REGISTRY_BOUNDS"):
         os.environ["REGISTRY_BOUNDS"] = demo_bounds()
     app = create_app(demo=True)
+    mark_demo(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"], os.environ["REGISTRY_BOUNDS"])
     with app.app_context():
         initialise()
         created = load_demo()
@@ -275,3 +295,6 @@ def load_demo() -> bool:
 
     load_enforcement_demo(local_today())
     return True
+
+
+add_commands(cli)

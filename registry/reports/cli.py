@@ -9,8 +9,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 
-def register_report_commands(app) -> None:
-    app.cli.add_command(bulletin_command)
+def register_report_commands(group) -> None:
+    group.add_command(bulletin_command)
 
 
 @click.command("bulletin")
