@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, has_request_context, request, session
 from werkzeug.exceptions import NotFound
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from registry import config as settings
@@ -19,6 +20,11 @@ def create_app(config: dict | None = None, *, demo: bool = False) -> Flask:
     app.config.update(settings.from_environment(app.instance_path, demo=demo or "SECRET_KEY" in overrides))
     app.config.update(overrides)
     app.url_map.converters["int"] = DatabaseId
+    if app.config["REGISTRY_PROXY_COUNT"]:
+        # Behind that many proxies, the client is the address they forwarded (rate limits, login locks), and the
+        # scheme the one it used; with none, a forwarded header is the client's own word and is ignored.
+        count = app.config["REGISTRY_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
     _init_extensions(app)
     _register_areas(app)
     return app

@@ -163,6 +163,7 @@ def from_environment(instance_path: str, *, demo: bool = False) -> dict:
         "REGISTRY_BOUNDS": parse_bounds(bounds),
         "REGISTRY_CATEGORY_DEPARTMENTS": parse_category_departments(env.get("REGISTRY_CATEGORY_DEPARTMENTS")),
         "REGISTRY_REDIS_URL": env.get("REGISTRY_REDIS_URL"),
+        "REGISTRY_PROXY_COUNT": parse_whole("REGISTRY_PROXY_COUNT", env.get("REGISTRY_PROXY_COUNT"), 0),
         "REGISTRY_LOGIN_MAX_FAILURES": int(env.get("REGISTRY_LOGIN_MAX_FAILURES", "5")),
         "REGISTRY_LOGIN_LOCK_MINUTES": int(env.get("REGISTRY_LOGIN_LOCK_MINUTES", "15")),
         "REGISTRY_TOKEN_HOURS": int(env.get("REGISTRY_TOKEN_HOURS", "12")),
@@ -224,4 +225,5 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "PER_PAGE": 50,
     "REGISTRY_PASSWORD_HASH": "scrypt",
+    "REGISTRY_PROXY_COUNT": 0,
 }

@@ -1,7 +1,7 @@
 """POST /api/v1/auth/token: a bearer token for machine clients."""
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 
 from registry.accounts import services
 from registry.core.api import OPENAPI_PATHS, bp, issue_token, json_body
@@ -16,7 +16,7 @@ def token():
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         username, password = "", ""
-    user = services.authenticate(username, password)
+    user = services.authenticate(username, password, request.remote_addr or "")
     return jsonify({"token": issue_token(user), "expires_in": current_app.config["REGISTRY_TOKEN_HOURS"] * 3600})
 
 

@@ -35,7 +35,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.username.data, form.password.data)
+            user = services.authenticate(form.username.data, form.password.data, request.remote_addr or "")
         except Invalid as error:
             form.take_errors(error)
         else:

@@ -25,9 +25,59 @@ def test_login_is_throttled_after_repeated_failures(app, client, users):
         login(client, "edu", "wrong-password")
     locked = login(client, "edu")  # even the right password waits now
     assert locked.status_code == 200
-    assert field_errors(locked, "password")
-    db.session.expire_all()
-    assert db.session.query(User).filter_by(username="edu").one().locked_until is not None
+    assert "请15分钟后再试" in " ".join(field_errors(locked, "password"))
+
+
+def _login_from(client, address: str, username: str, password: str = PASSWORD):
+    client.post("/logout")
+    return client.post("/login", data={"username": username, "password": password},
+                       headers={"X-Forwarded-For": address})
+
+
+def test_a_lock_keeps_one_address_out_of_one_account_and_says_nothing_of_accounts(database_url, users):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(database_url, REGISTRY_PROXY_COUNT=1)
+    client = app.test_client()
+    for username in ("edu", "no-such-user"):
+        for _ in range(app.config["REGISTRY_LOGIN_MAX_FAILURES"]):
+            _login_from(client, "203.0.113.9", username, "wrong-password")
+    locked = _login_from(client, "203.0.113.9", "edu")
+    assert "分钟后再试" in " ".join(field_errors(locked, "password"))
+    # The same words for a name that is no account: the lock does not tell which accounts exist.
+    assert field_errors(_login_from(client, "203.0.113.9", "no-such-user"), "password") == field_errors(locked, "password")
+    # The owner, at their own desk behind the same proxy, logs in.
+    assert _login_from(client, "198.51.100.7", "edu").status_code == 302
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_rate_limits_count_the_client_behind_the_proxy(database_url, users):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(database_url, RATELIMIT_ENABLED=True, REGISTRY_PROXY_COUNT=1)
+    client = app.test_client()
+
+    def token(address):
+        return client.post("/api/v1/auth/token", json={"username": "nobody", "password": "x"},
+                           headers={"X-Forwarded-For": f"10.0.0.1, {address}"}).status_code
+
+    assert [token("203.0.113.9") for _ in range(11)][-1] == 429
+    assert token("198.51.100.7") == 422  # another citizen's budget is whole
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_without_a_proxy_a_forwarded_address_is_not_believed(database_url, users):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(database_url, RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    answers = [client.post("/api/v1/auth/token", json={"username": "nobody", "password": "x"},
+                           headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(11)]
+    assert answers[-1] == 429
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_next_cannot_leave_the_site(client, users):
