@@ -18,8 +18,9 @@ bp = Blueprint("accounts", __name__)
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this site: no scheme, no host, no `//` or backslash tricks."""
-    if not target:
+    """Only a path on this site: no scheme, no host, no `//` or backslash tricks, no control character (a line
+    break would end the Location header, and browsers drop it to read `/\n/host` as `//host`)."""
+    if not target or any(ord(c) < 32 or ord(c) == 127 for c in target):
         return url_for("reports.home")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:

@@ -1,7 +1,9 @@
 """What every HTML page shares: the logged-in user, error pages, template helpers, security headers."""
 from __future__ import annotations
 
-from flask import Flask, Response, g, make_response, redirect, render_template, request, stream_with_context, url_for
+import re
+
+from flask import Flask, Request, Response, g, make_response, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale, gettext, refresh
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -14,6 +16,7 @@ from registry.core.errors import Invalid, ServiceError
 from registry.core.spreadsheet import csv_lines
 from registry.extensions import db, login
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
 
 
@@ -56,6 +59,7 @@ def load_user(session_id: str):
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = JSONRequest
     login.login_view = "accounts.login"
     login.login_message = None
 
@@ -88,6 +92,9 @@ def init_app(app: Flask) -> None:
             texts.extend(_strings_in(request.get_json(silent=True)))
         if any("\x00" in text for text in texts):
             raise Invalid(gettext("The request contains a NUL character, which no field accepts."), {})
+        if any(LONE_SURROGATE.search(text) for text in texts):  # only JSON's \ud800 escapes make one
+            raise Invalid(gettext("The request contains half of a UTF-16 character pair (a lone surrogate), which no "
+                                  "field accepts."), {})
 
     @app.before_request
     def read_without_locking():
@@ -193,16 +200,28 @@ def page_arg() -> int:
 
 
 def _strings_in(value):
-    """Every key and string inside a parsed JSON value."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from _strings_in(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings_in(item)
+    """Every key and string inside a parsed JSON value (without recursion: the value may be nested deep)."""
+    pending = [value]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+
+
+class JSONRequest(Request):
+    """A request whose JSON body nested too deep to parse is refused as invalid input (Python's parser gives up
+    with a RecursionError, not the ValueError Flask turns into a 400)."""
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True):
+        try:
+            return super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:
+            raise Invalid(gettext("The JSON is nested too deeply."), {}) from None
 
 
 def _busy_response():
