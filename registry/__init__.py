@@ -49,8 +49,10 @@ def select_locale() -> str:
 
     if not has_request_context():
         return "zh_CN"  # commands speak the users' language
+    from flask import g
+
     choice = session.get("locale")
-    if not choice and current_user and current_user.is_authenticated:
+    if not choice and not g.get("database_unavailable") and current_user and current_user.is_authenticated:
         choice = current_user.locale
     if choice in settings.DEFAULTS["LANGUAGES"]:
         return choice
@@ -62,6 +64,7 @@ def select_locale() -> str:
 def _init_extensions(app: Flask) -> None:
     from registry.core import database
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(app.config)
     db.init_app(app)
     database.configure_engines(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)

@@ -24,7 +24,8 @@ def make_app():
     from registry.config import ConfigError
 
     try:
-        return create_app()
+        # A command (an import, a bulletin at a city's scale) may run long: the statement timeout is for requests.
+        return create_app({"REGISTRY_DATABASE_STATEMENT_TIMEOUT": 0})
     except ConfigError as error:  # a missing or malformed setting: one line saying which, not a traceback
         raise click.ClickException(str(error)) from None
 

@@ -101,12 +101,12 @@ def init_app(app: Flask) -> None:
         """A request that only reads begins its transaction without SQLite's write lock, so that many officers
         reading run side by side and beside the one writer (WAL); every other request takes the lock up front
         (core.database). Should a read ever write, SQLite takes the lock then, or answers busy: 503, retryable."""
-        if request.method in ("GET", "HEAD") and request.endpoint != "static" and not db.session().in_transaction():
+        if request.method in ("GET", "HEAD") and request.endpoint not in NO_DATABASE and not db.session().in_transaction():
             db.session.connection(execution_options={"read_only": True})
 
     @app.before_request
     def note_actor():
-        if request.endpoint != "static" and current_user.is_authenticated:  # a file needs no user
+        if request.endpoint not in NO_DATABASE and current_user.is_authenticated:  # a file needs no user
             set_actor(db.session, current_user._get_current_object())
 
     @app.context_processor
@@ -158,6 +158,9 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         if _retryable(error):
             return _busy_response()
+        if _unavailable(error):
+            app.logger.error("database unavailable: %s", error.orig)
+            return _unavailable_response()
         app.logger.exception("database error", exc_info=error)
         return _http_error(InternalServerError())
 
@@ -166,6 +169,39 @@ def init_app(app: Flask) -> None:
 
 
 RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
+
+
+# Connection exceptions, a statement cancelled by statement_timeout, a server shutting down or starting up.
+UNAVAILABLE_SQLSTATES = {"57014", "57P01", "57P02", "57P03"}
+# What answers without the database: files, and the API's description.
+NO_DATABASE = {"static", "api.openapi"}
+
+
+def _unavailable(error: OperationalError) -> bool:
+    """The database cannot be reached or did not answer in time (not a fault of this request)."""
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if error.connection_invalidated or (sqlstate or "").startswith("08") or sqlstate in UNAVAILABLE_SQLSTATES:
+        return True
+    if "sqlite" in type(error.orig).__module__:
+        return "unable to open database file" in str(error.orig) or "disk I/O error" in str(error.orig)
+    return sqlstate is None  # psycopg's failures to connect (refused, timed out) carry no SQLSTATE
+
+
+def _unavailable_response():
+    """503 with Retry-After, its page rendered for an anonymous visitor: the user cannot be loaded either."""
+    g._login_user = login.anonymous_user()
+    g.database_unavailable = True
+    message = gettext("The service is unavailable for a moment: the database does not answer. Nothing was saved; "
+                      "please try again in a minute.")
+    if request.path.startswith("/api/"):
+        from registry.core.api import error_response
+
+        response, _ = error_response(503, "unavailable", message)
+    else:
+        response = make_response(render_template("errors/error.html", status=503, message=message))
+    response.status_code = 503
+    response.headers["Retry-After"] = "60"
+    return response
 
 
 def _retryable(error: OperationalError) -> bool:
