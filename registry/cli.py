@@ -175,14 +175,15 @@ def audit_verify_command():
 
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PATH when it exists.")
 @with_appcontext
-def backup_command(path: Path):
+def backup_command(path: Path, force: bool):
     """Copy the SQLite database to PATH while the app keeps running (PostgreSQL: use pg_dump)."""
     from registry.core.backup import BackupRefused, backup_sqlite
     from registry.extensions import db
 
     try:
-        result = backup_sqlite(db.engine, path)
+        result = backup_sqlite(db.engine, path, force=force)
     except BackupRefused as refused:
         _fail(str(refused))
     click.echo(f"Backed up to {result.path} ({result.size:,} bytes, {result.audit_entries} audit entries).")
@@ -193,8 +194,8 @@ def backup_command(path: Path):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @with_appcontext
 def restore_command(path: Path, yes: bool):
-    """Replace the SQLite database's content with the backup at PATH, then verify its audit log."""
-    from registry.core.audit import verify
+    """Replace the SQLite database's content with the backup at PATH, once it is checked (whole, this version's
+    schema, its audit log intact) and no app has the database open."""
     from registry.core.backup import BackupRefused, restore_sqlite
     from registry.extensions import db
 
@@ -202,13 +203,10 @@ def restore_command(path: Path, yes: bool):
         click.confirm(f"Everything in {db.engine.url.database} will be replaced by {path}. Stop the app first. Go on?",
                       abort=True)
     try:
-        restore_sqlite(db.engine, path)
+        restored = restore_sqlite(db.engine, path)
     except BackupRefused as refused:
         _fail(str(refused))
-    result = verify(db.session)
-    if not result.ok:
-        _fail(f"Restored, but the audit log is broken at entry {result.bad_id}: {result.problem}.")
-    click.echo(f"Restored from {path}; audit log intact: {result.checked} entries.")
+    click.echo(f"Restored from {path}; audit log intact: {restored.audit_entries} entries.")
 
 
 @cli.command("demo", with_appcontext=False)

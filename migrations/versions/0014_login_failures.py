@@ -1,4 +1,5 @@
-"""login failures counted per username and address: a lock keeps one address out of one account, never its owner
+"""login failures counted per username and address: a lock keeps one address out of one account, never its owner;
+logging out ends the user's API tokens
 
 Revision ID: 0014
 Revises: 0013
@@ -25,10 +26,12 @@ def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('locked_until')
         batch_op.drop_column('failed_logins')
+        batch_op.add_column(sa.Column('tokens_ended_at', sa.DateTime(), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('tokens_ended_at')
         batch_op.add_column(sa.Column('failed_logins', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('locked_until', sa.DateTime(), nullable=True))
     op.drop_table('login_failures')

@@ -22,7 +22,7 @@ class Role(StrEnum):
 class User(UserMixin, Audited, Timestamped, db.Model):
     __tablename__ = "users"
     __audit_type__ = "user"
-    __audit_exclude__ = frozenset({"created_at", "updated_at"})
+    __audit_exclude__ = frozenset({"created_at", "updated_at", "tokens_ended_at"})
     __audit_secret__ = frozenset({"password_hash"})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -35,6 +35,8 @@ class User(UserMixin, Audited, Timestamped, db.Model):
     locale: Mapped[str | None] = mapped_column(String(10))
     # Bumped on password change or deactivation: every session and API token issued before is void.
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
+    # Set at logout: API tokens issued before it are void (the user's sessions elsewhere stand).
+    tokens_ended_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     department = relationship("Department", lazy="joined")
 

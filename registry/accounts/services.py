@@ -155,10 +155,13 @@ def start_login_session(user: User) -> str:
     return token
 
 
-def end_login_session(token: str | None) -> None:
+def log_out(user, token: str | None) -> None:
+    """End this login, and every API token the user was given (their logins elsewhere stand)."""
     if token:
         db.session.execute(update(LoginSession).where(LoginSession.token_hash == _token_hash(token),
                                                       LoginSession.ended_at.is_(None)).values(ended_at=utcnow()))
+    if user is not None and user.is_authenticated:
+        user.tokens_ended_at = utcnow()
 
 
 def login_session_stands(user_id: int, token: str | None) -> bool:

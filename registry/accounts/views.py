@@ -52,7 +52,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    services.end_login_session(session.get("login"))
+    services.log_out(current_user._get_current_object(), session.get("login"))
     logout_user()
     locale = session.get("locale")
     session.clear()

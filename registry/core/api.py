@@ -1,13 +1,15 @@
 """The JSON API's blueprint: token authentication, error bodies, paging, the OpenAPI document."""
 from __future__ import annotations
 
+from datetime import timezone
+
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from registry.core.errors import Invalid, ServiceError, Stale
-from registry.core.models import MAX_ID
+from registry.core.models import MAX_ID, utcnow
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -39,7 +41,11 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def issue_token(user) -> str:
-    return _serializer().dumps({"uid": user.id, "gen": user.session_generation})
+    return _serializer().dumps({"uid": user.id, "gen": user.session_generation, "iat": _epoch(utcnow())})
+
+
+def _epoch(moment) -> float:
+    return moment.replace(tzinfo=timezone.utc).timestamp()
 
 
 def user_from_token(token: str):
@@ -54,6 +60,8 @@ def user_from_token(token: str):
     user = db.session.get(User, data.get("uid"))
     if user is None or not user.active or user.session_generation != data.get("gen"):
         return None
+    if user.tokens_ended_at and not data.get("iat", 0) > _epoch(user.tokens_ended_at):
+        return None  # issued before the user logged out
     return user
 
 

@@ -181,3 +181,14 @@ def test_logout_ends_the_session_on_the_server(client, users):
     client.post("/logout")
     client.set_cookie("session", stolen)
     assert client.get("/institutions").status_code == 302  # back to the login page
+
+
+def test_logout_ends_the_users_api_tokens(client, users, token_for):
+    bearer = token_for("edu")
+    assert client.get("/api/v1/institutions", headers=bearer).status_code == 200
+    login(client, "edu")
+    client.post("/logout")
+    refused = client.get("/api/v1/institutions", headers=bearer)
+    assert refused.status_code == 401 and refused.json["error"]["code"] == "unauthenticated"
+    assert client.get("/api/v1/institutions", headers=token_for("edu")).status_code == 200  # a new one works
+    assert client.get("/api/v1/institutions", headers=token_for("arts")).status_code == 200
