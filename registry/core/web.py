@@ -133,6 +133,10 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        user = g.get("_login_user")  # only when the request loaded one: a static file needs no user
+        if user is not None and user.is_authenticated:
+            # What a signed-in user sees holds personal data: no copy in a shared computer's cache or a proxy's.
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
     @app.errorhandler(ServiceError)
@@ -286,7 +290,13 @@ def _http_error(error):
     if request.path.startswith("/api/"):
         from registry.core.api import error_response
 
-        return error_response(status, {403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-                                       413: "too_large", 429: "rate_limited"}.get(status, "server_error"),
-                              messages.get(status, str(error)))
-    return render_template("errors/error.html", status=status, message=messages.get(status, str(error))), status
+        response, _ = error_response(status, {403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+                                              413: "too_large", 429: "rate_limited"}.get(status, "server_error"),
+                                     messages.get(status, str(error)))
+    else:
+        response = make_response(render_template("errors/error.html", status=status,
+                                                 message=messages.get(status, str(error))))
+    response.status_code = status
+    if getattr(error, "valid_methods", None):  # a 405 names the methods the address takes
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    return response

@@ -192,3 +192,18 @@ def test_logout_ends_the_users_api_tokens(client, users, token_for):
     assert refused.status_code == 401 and refused.json["error"]["code"] == "unauthenticated"
     assert client.get("/api/v1/institutions", headers=token_for("edu")).status_code == 200  # a new one works
     assert client.get("/api/v1/institutions", headers=token_for("arts")).status_code == 200
+
+
+def test_signed_in_pages_are_not_kept_in_caches(client, users):
+    assert "no-store" not in client.get("/login").headers.get("Cache-Control", "")
+    login(client, "edu")
+    for path in ("/", "/institutions", "/institutions/export.csv"):
+        assert client.get(path).headers["Cache-Control"] == "no-store", path
+
+
+def test_a_refused_method_names_the_ones_allowed(client, users, token_for):
+    page_answer = client.delete("/login")
+    assert page_answer.status_code == 405 and set(page_answer.headers["Allow"].split(", ")) >= {"GET", "POST"}
+    api_answer = client.delete("/api/v1/auth/token", headers=token_for("edu"))
+    assert api_answer.status_code == 405 and "POST" in api_answer.headers["Allow"]
+    assert api_answer.json["error"]["code"] == "method_not_allowed"
