@@ -89,6 +89,26 @@ def update_user(actor, user_id: int, *, role: str, department_code: str | None, 
     return user
 
 
+def change_own_password(user: User, *, current: str, new: str, repeated: str, login_token: str | None) -> None:
+    """A user's new password, given their current one and checked as create-user checks it; every other login of
+    theirs and every API token they were given ends (this login goes on, re-issued by the caller)."""
+    if not check_password_hash(user.password_hash, current or ""):
+        raise _invalid("current_password", gettext("This is not your current password."))
+    try:
+        _check_password(new)
+    except Invalid as error:
+        raise _invalid("new_password", error.fields["password"][0]) from None
+    if new != repeated:
+        raise _invalid("repeat_password", gettext("The two new passwords differ."))
+    audit.note(db.session, "user.password")
+    user.password_hash = _hash(new)
+    user.session_generation += 1  # voids every session cookie and API token issued before
+    db.session.execute(update(LoginSession).where(
+        LoginSession.user_id == user.id, LoginSession.ended_at.is_(None),
+        LoginSession.token_hash != _token_hash(login_token or "")).values(ended_at=utcnow()))
+    db.session.flush()
+
+
 def get_user(actor, user_id: int) -> User:
     authz.require(actor, "user.manage")
     user = db.session.get(User, user_id)

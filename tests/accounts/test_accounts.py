@@ -207,3 +207,42 @@ def test_a_refused_method_names_the_ones_allowed(client, users, token_for):
     api_answer = client.delete("/api/v1/auth/token", headers=token_for("edu"))
     assert api_answer.status_code == 405 and "POST" in api_answer.headers["Allow"]
     assert api_answer.json["error"]["code"] == "method_not_allowed"
+
+
+def test_a_user_sees_their_profile_and_changes_their_password(app, client, users, token_for):
+    from flask import Flask  # noqa: F401  (the second browser is a second test client)
+    from sqlalchemy import select
+
+    from registry.core.audit import AuditEntry, verify
+
+    elsewhere = app.test_client()
+    login(elsewhere, "edu")
+    bearer = token_for("edu")
+    login(client, "edu")
+    shown = page(client.get("/profile"))
+    facts = shown.select_one("dl.details").get_text(" ", strip=True)
+    assert "edu" in facts and "教育" in facts
+    assert shown.select_one(".tools a.who")["href"] == "/profile"
+
+    wrong = client.post("/profile", data={"current_password": "not-mine", "new_password": "a-new-long-password",
+                                          "repeat_password": "a-new-long-password"})
+    assert wrong.status_code == 422 and field_errors(wrong, "current_password")
+    short = client.post("/profile", data={"current_password": PASSWORD, "new_password": "short",
+                                          "repeat_password": "short"})
+    assert short.status_code == 422 and "10" in " ".join(field_errors(short, "new_password"))
+    differ = client.post("/profile", data={"current_password": PASSWORD, "new_password": "a-new-long-password",
+                                           "repeat_password": "another-long-password"})
+    assert differ.status_code == 422 and field_errors(differ, "repeat_password")
+
+    changed = client.post("/profile", data={"current_password": PASSWORD, "new_password": "a-new-long-password",
+                                            "repeat_password": "a-new-long-password"})
+    assert changed.status_code == 302
+    assert client.get("/institutions").status_code == 200  # this login goes on
+    assert elsewhere.get("/institutions").status_code == 302  # the other one has ended
+    assert client.get("/api/v1/institutions", headers=bearer).status_code == 401
+    client.post("/logout")
+    assert login(client, "edu").status_code == 200  # the old password no longer opens
+    assert login(client, "edu", "a-new-long-password").status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.password")) is not None
+    assert verify(db.session).ok
