@@ -13,6 +13,7 @@ from werkzeug.exceptions import InternalServerError
 from registry.core import authz
 from registry.core.audit import set_actor
 from registry.core.errors import Invalid, ServiceError
+from registry.core.messages import shown
 from registry.core.spreadsheet import csv_lines
 from registry.extensions import db, login
 
@@ -108,6 +109,8 @@ def init_app(app: Flask) -> None:
     def note_actor():
         if request.endpoint not in NO_DATABASE and current_user.is_authenticated:  # a file needs no user
             set_actor(db.session, current_user._get_current_object())
+
+    app.jinja_env.filters["shown"] = shown  # a stored reason in the reader's language (core.messages)
 
     @app.context_processor
     def helpers():

@@ -5,6 +5,7 @@ from flask import jsonify, request, url_for
 from flask_login import current_user, login_required
 
 from registry.core.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, bp, json_body, page_args
+from registry.core.messages import shown
 from registry.core.openapi import error, json_content, ref
 from registry.escrow import services as escrow_services
 from registry.enforcement.services.standing import Standing, standing_of
@@ -118,7 +119,7 @@ def transition_institution(institution_id: int):
 def institution_history(institution_id: int):
     record = services.history(current_user, institution_id)
     return jsonify({"items": [
-        {"at": e.at.isoformat() + "Z", "actor": e.actor, "action": e.action, "reason": e.reason,
+        {"at": e.at.isoformat() + "Z", "actor": e.actor, "action": e.action, "reason": shown(e.reason),
          "before": e.before_data, "after": e.after_data} for e in record["entries"]]})
 
 
