@@ -198,17 +198,8 @@ def _unavailable_response():
     """503 with Retry-After, its page rendered for an anonymous visitor: the user cannot be loaded either."""
     g._login_user = login.anonymous_user()
     g.database_unavailable = True
-    message = gettext("The service is unavailable for a moment: the database does not answer. Nothing was saved; "
-                      "please try again in a minute.")
-    if request.path.startswith("/api/"):
-        from registry.core.api import error_response
-
-        response, _ = error_response(503, "unavailable", message)
-    else:
-        response = make_response(render_template("errors/error.html", status=503, message=message))
-    response.status_code = 503
-    response.headers["Retry-After"] = "60"
-    return response
+    return _retry_later("unavailable", gettext("The service is unavailable for a moment: the database does not "
+                                               "answer. Nothing was saved; please try again in a minute."), seconds=60)
 
 
 def _retryable(error: OperationalError) -> bool:
@@ -268,15 +259,20 @@ class JSONRequest(Request):
 
 
 def _busy_response():
-    message = gettext("The database is busy. Nothing was saved; please try again in a moment.")
+    return _retry_later("busy", gettext("The database is busy. Nothing was saved; please try again in a moment."),
+                        seconds=1)
+
+
+def _retry_later(code: str, message: str, *, seconds: int):
+    """503 with Retry-After: a page, or the API's error body."""
     if request.path.startswith("/api/"):
         from registry.core.api import error_response
 
-        response, _ = error_response(503, "busy", message)
+        response, _ = error_response(503, code, message)
     else:
         response = make_response(render_template("errors/error.html", status=503, message=message))
     response.status_code = 503
-    response.headers["Retry-After"] = "1"
+    response.headers["Retry-After"] = str(seconds)
     return response
 
 
