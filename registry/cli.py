@@ -218,7 +218,6 @@ def demo_command(host: str, port: int, no_serve: bool):
     import os
 
     from registry import create_app
-
     from registry.config import mark_demo
 
     if not os.environ.get("REGISTRY_BOUNDS"):

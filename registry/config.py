@@ -130,6 +130,7 @@ def mark_demo(instance_path: str, database_url: str, bounds: str) -> None:
     """Record that this instance folder holds the demo on `database_url`, so the README's other commands run on
     it as the demo does (its kept key, its city's bounds) without REGISTRY_ENV=development."""
     path = Path(instance_path) / DEMO_MARKER
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"database_url": database_url, "bounds": bounds}), encoding="utf-8")
 
 
