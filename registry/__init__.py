@@ -1,7 +1,7 @@
 """The off-campus training institution regulatory registry (校外培训机构监管登记系统)."""
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, g, has_request_context, request, session
 from werkzeug.exceptions import NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -49,9 +49,8 @@ def select_locale() -> str:
 
     if not has_request_context():
         return "zh_CN"  # commands speak the users' language
-    from flask import g
-
     choice = session.get("locale")
+    # With the database down the user cannot be loaded: the error page speaks the default or the chosen language.
     if not choice and not g.get("database_unavailable") and current_user and current_user.is_authenticated:
         choice = current_user.locale
     if choice in settings.DEFAULTS["LANGUAGES"]:
