@@ -6,6 +6,7 @@ from datetime import date
 
 from flask_babel import gettext
 from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import aliased
 
 from registry.core import audit, authz
 from registry.core.errors import NotFound
@@ -33,7 +34,9 @@ def visible(user):
     if user.role != "officer" or not user.department_code:
         return nothing()
     department = user.department_code
-    took_part = exists().where(InspectionStaff.inspection_id == Inspection.id, InspectionStaff.department_code == department)
+    # An alias, so that a query already joining the staff (the staff figure) still correlates this to the inspection.
+    member = aliased(InspectionStaff)
+    took_part = exists().where(member.inspection_id == Inspection.id, member.department_code == department)
     return or_(Institution.department_code == department, Inspection.department_code == department, took_part)
 
 
