@@ -1,4 +1,8 @@
 """Inspections, leads, cases and fines through the JSON API, as a machine client (or a test) uses them."""
+from datetime import timedelta
+
+import pytest
+
 from registry.core.models import local_today
 from tests.enforcement.conftest import days_ago
 
@@ -203,7 +207,9 @@ def test_overdue_leads_are_listed(staff, make_institution, client, token_for, ap
     assert [(i["id"], i["overdue"]) for i in listed] == [(lead["id"], True)]
 
 
-def test_a_grid_workers_report_becomes_a_lead_they_can_follow(staff, make_institution, make_user, client, token_for):
+@pytest.fixture
+def beat(staff, make_institution):
+    """A sports institution in the grid worker's one cell."""
     from registry.extensions import db
     from registry.grid import importing
     from registry.grid import services as grid
@@ -214,6 +220,11 @@ def test_a_grid_workers_report_becomes_a_lead_they_can_follow(staff, make_instit
     institution = make_institution(category="sports")
     grid.add_worker(staff["admin"], "C1", "grid")
     db.session.commit()
+    return institution
+
+
+def test_a_grid_workers_report_becomes_a_lead_they_can_follow(beat, client, token_for):
+    institution = beat
     visit = client.post("/api/v1/visits", headers=token_for("grid"), json={
         "institution_id": institution.id, "latitude": 28.0123, "longitude": 120.6543, "accuracy": 5,
         "checklist": {"advertising": True}, "notes": "门口张贴数学冲刺班广告"})
@@ -230,6 +241,23 @@ def test_a_grid_workers_report_becomes_a_lead_they_can_follow(staff, make_instit
         "to": "closed", "outcome": "rectified", "reply": "广告已撤除", "version": 1})
     followed = client.get(f"/api/v1/leads/{lead['id']}", headers=token_for("grid")).json
     assert followed["outcome"] == "rectified" and followed["reply"] == "广告已撤除"
+
+
+def test_a_report_made_before_eight_in_beijing_is_dated_that_day(beat, client, token_for):
+    """00:00–08:00 in Beijing is the day before in UTC: the lead is received on the visit's local day, due 15 days on."""
+    from datetime import datetime
+
+    from registry.core.models import LOCAL_TIMEZONE
+
+    now = datetime.now(LOCAL_TIMEZONE)
+    day = now.date() if now.hour >= 2 else now.date() - timedelta(days=1)
+    visit = client.post("/api/v1/visits", headers=token_for("grid"), json={
+        "institution_id": beat.id, "latitude": 28.0123, "longitude": 120.6543, "accuracy": 5,
+        "visited_at": f"{day.isoformat()}T01:30:00+08:00", "checklist": {"advertising": True}, "notes": "违规广告"})
+    assert visit.status_code == 201, visit.json
+    [lead] = client.get("/api/v1/leads", headers=token_for("sports")).json["items"]
+    assert lead["received_on"] == day.isoformat()
+    assert lead["deadline"] == (day + timedelta(days=15)).isoformat()
 
 
 def test_a_finding_referred_to_another_department(staff, make_institution, client, token_for, inspect):

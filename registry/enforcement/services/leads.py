@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from registry.accounts.models import User
 from registry.core import audit, authz
 from registry.core.errors import NotFound
-from registry.core.models import local_today
+from registry.core.models import local_date, local_today
 from registry.enforcement import rules
 from registry.enforcement.models import Lead
 from registry.enforcement.rules import LeadOutcome, LeadSource, LeadState
@@ -171,7 +171,7 @@ def lead_from_visit_report(report) -> Lead:
     visit = report.visit
     found = "；".join(str(CHECKLIST_LABELS.get(key, key)) for key in report.findings or [])
     description = "；".join(part for part in (found, report.notes or "") if part) or gettext("Reported from a site visit.")
-    received = visit.visited_at.date() if visit.visited_at else local_today()
+    received = local_date(visit.visited_at) or local_today()
     lead = _new(LeadSource.grid, institution=report.institution or db.session.get(Institution, report.institution_id),
                 description=description, received_on=min(received, local_today()), reported_by_id=visit.worker_id,
                 visit_report_id=report.id, department_code=report.department_code)
