@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 
@@ -444,8 +444,17 @@ def public_report():
         except Invalid as error:
             form.take_errors(error)
         else:
-            return render_template("enforcement/public_thanks.html", lead=lead)
+            # Redirect after the POST, so that refreshing the thanks page does not file the report again; the number
+            # goes to the next page in the session, not in its address.
+            session["reported"] = {"number": lead.tracking_number, "deadline": lead.deadline.isoformat()}
+            return redirect(url_for("enforcement_public.public_thanks"), 303)
     return render_template("enforcement/public_report.html", form=form), _status(form)
+
+
+@public_bp.get("/report/thanks")
+def public_thanks():
+    """The tracking number of the report just filed, shown once."""
+    return render_template("enforcement/public_thanks.html", reported=session.pop("reported", None))
 
 
 @public_bp.get("/report/track")

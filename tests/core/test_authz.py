@@ -114,7 +114,8 @@ def test_anonymous_can_do_nothing():
 
 # Routes that anyone may open; every other route must refuse an anonymous visitor.
 PUBLIC = {"static", "accounts.login", "accounts.logout", "accounts.language", "api.token", "api.openapi",
-          "search.lookup", "search.public_list", "enforcement_public.public_report", "enforcement_public.public_track"}
+          "search.lookup", "search.public_list", "enforcement_public.public_report", "enforcement_public.public_track",
+          "enforcement_public.public_thanks"}
 
 
 def test_every_route_has_an_access_rule(app, client):

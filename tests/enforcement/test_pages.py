@@ -114,11 +114,15 @@ def test_the_public_reports_and_follows_only_their_own_report(staff, make_instit
     assert response.status_code == 422 and field_errors(response, "reporter_phone")
     response = client.post("/report", data={"subject_name": institution.name, "subject_address": "解放街",
                                             "description": "周末上数学课", "reporter_phone": "13900003333"})
-    assert response.status_code == 200
-    number = page(response).select_one(".tracking").get_text(strip=True)
+    # Redirected after the POST: refreshing the thanks page files nothing again, and the number is not in its address.
+    assert response.status_code == 303 and response.headers["Location"] == "/report/thanks"
+    number = page(client.get("/report/thanks")).select_one(".tracking").get_text(strip=True)
     from registry.enforcement.models import Lead
 
     lead = db.session.query(Lead).one()
+    again = page(client.get("/report/thanks"))
+    assert again.select_one(".tracking") is None and "只显示一次" in again.get_text()
+    assert db.session.query(Lead).count() == 1
     assert lead.tracking_number == number and lead.department_code == "culture"  # the name is in the register
     found = client.get(f"/report/track?number={number.lower().replace('-', '')}&phone=3333")
     assert found.status_code == 200 and number in found.get_data(as_text=True)
@@ -134,7 +138,7 @@ def test_the_public_form_is_rate_limited(database_url):
     with app.app_context():
         client = app.test_client()
         data = {"subject_name": "某托管班", "subject_address": "某小区", "description": "无证", "reporter_phone": "13900004444"}
-        assert [client.post("/report", data=data).status_code for _ in range(3)] == [200, 200, 429]
+        assert [client.post("/report", data=data).status_code for _ in range(3)] == [303, 303, 429]
         assert client.get("/report").status_code == 200  # reading the form is not limited
         db.session.remove()
         db.engine.dispose()
@@ -149,7 +153,7 @@ def test_the_public_form_needs_its_csrf_token(database_url):
         data = {"subject_name": "某托管班", "subject_address": "某小区", "description": "无证", "reporter_phone": "13900004444"}
         assert client.post("/report", data=data).status_code == 400
         token = page(client.get("/report")).select_one('input[name="csrf_token"]')["value"]
-        assert client.post("/report", data={**data, "csrf_token": token}).status_code == 200
+        assert client.post("/report", data={**data, "csrf_token": token}).status_code == 303
         db.session.remove()
         db.engine.dispose()
 
