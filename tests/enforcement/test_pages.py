@@ -84,6 +84,20 @@ def test_a_case_decision_out_of_range_shows_the_range(staff, make_institution, c
     assert "¥20,000.00" in fines.select_one(".totals").get_text()
     assert case.number in fines.select_one("table tbody").get_text()
 
+    # Executing while the fine is owed: the page says so before and after trying, and links the fine.
+    db.session.refresh(case)
+    services.record_step(staff["arts"], case.id, {"step": "served", "on": days_ago(9), "people": ["arts", "arts2"],
+                                                  "documents": "送达回证"}, version=case.version)
+    db.session.commit()
+    fine = services.fine_of(case.id)
+    owed = page(client.get(url)).select_one("#fine-owed")
+    assert "¥20,000.00" in owed.get_text() and owed.a["href"] == f"/enforcement/fines/{fine.id}"
+    response = client.post(url, data={"version": case.version, "step": "executed", "on": days_ago(1),
+                                      "people": ["arts", "arts2"], "documents": "缴款凭证"})
+    assert response.status_code == 422
+    alert = page(response).select_one(".alert-error").get_text()
+    assert "¥20,000.00" in alert and "请更正标出的字段" not in alert
+
 
 def test_leads_are_handled_on_their_page(staff, make_institution, client, as_user):
     institution = make_institution(category="arts")
