@@ -198,3 +198,37 @@ def test_an_admin_edits_the_checklists(staff, client, as_user):
     assert "robot_safety" in [i.key for i in services.checklist("tech", active_only=False)]
     as_user("tech")
     assert client.get("/enforcement/checklists").status_code == 403
+
+
+def test_official_words_for_enforcement_staff_and_payments(staff, make_institution, client, as_user, inspect, step):
+    """执法人员 are the department's officers (从业人员 are the institution's own employees); a fine partly paid shows
+    the amount paid as 已缴金额 and the rest as 未缴金额, never 已缴清 beside 部分缴纳."""
+    institution = make_institution(category="arts")
+    inspection = inspect("arts", institution).json
+    as_user("arts")
+    listed = page(client.get("/enforcement/inspections"))
+    assert "执法人员" in [th.get_text(strip=True) for th in listed.select("thead th")]
+    shown = page(client.get(f"/enforcement/inspections/{inspection['id']}"))
+    assert "执法人员" in [dt.get_text(strip=True) for dt in shown.select("dt")]
+    assert not [label for label in listed.select("th") + shown.select("dt") if "从业人员" in label.get_text()]
+
+    from registry.enforcement import services
+
+    case = services.open_case(staff["arts"], {"institution_id": institution.id, "summary": "违规收费",
+                                              "people": ["arts", "arts2"], "opened_on": days_ago(20)})
+    for name in ("investigated", "notified", "reviewed"):
+        services.record_step(staff["arts"], case.id, {"step": name, "on": days_ago(15), "people": ["arts", "arts2"],
+                                                      "documents": "文书"}, version=case.version)
+    services.record_step(staff["arts"], case.id, {"step": "decided", "on": days_ago(10), "people": ["arts", "arts2"],
+                                                  "documents": "决定书", "violation_type": "fee_violation",
+                                                  "sanctions": ["fine"], "fine": "20000"}, version=case.version)
+    fine = services.fine_of(case.id)
+    services.record_payment(staff["arts"], fine.id, {"amount": "5000", "paid_on": days_ago(5), "receipt_number": "缴款书1"},
+                            version=fine.version)
+    db.session.commit()
+    shown = page(client.get(f"/enforcement/fines/{fine.id}"))
+    details = {dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(strip=True) for dt in shown.select("dt")}
+    assert details["已缴金额"] == "¥5,000.00" and details["未缴金额"] == "¥15,000.00"
+    assert "部分缴纳" in shown.get_text() and "已缴清" not in details
+    listed = page(client.get("/enforcement/fines"))
+    assert "已缴金额" in [th.get_text(strip=True) for th in listed.select("thead th")]
