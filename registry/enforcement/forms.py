@@ -123,6 +123,25 @@ class CloseLeadForm(BaseForm):
     case_summary = TextAreaField(_l("Facts the case is opened on (outcome “case opened”)"))
 
 
+INTAKE_LABELS = {"unfounded": _l("Not accepted: plainly unfounded (不予受理)"),
+                 "transferred": _l("Transferred to the body it belongs to (移交)")}
+
+
+class IntakeForm(BaseForm):
+    """Closing a lead just received without assigning it: a named outcome, its reason, and a confirmation."""
+    version = HiddenField()
+    outcome = SelectField(_l("Outcome"), choices=[], validate_choice=False)
+    reply = TextAreaField(_l("Reason"))
+    confirm = BooleanField(_l("I confirm: the lead is closed without being handled, and the reason is sent to whoever "
+                              "reported it."))
+
+    def validate_confirm(self, field):
+        if not field.data:
+            from wtforms.validators import ValidationError
+
+            raise ValidationError(_l("Tick to confirm."))
+
+
 class CaseForm(BaseForm):
     institution_id = HiddenField()
     lead_id = HiddenField()

@@ -168,17 +168,26 @@ def closed_on_time(*, closed_on: date | None, deadline: date) -> bool:
 
 
 # Each state, and the states it may move to.
+# The closed loop the bureaus report on: 上报 → 交办 → 处置 → (核查) → 办结; a lead is closed once handled.
 LEAD_MOVES = {
-    LeadState.received: (LeadState.assigned, LeadState.closed),
-    LeadState.assigned: (LeadState.assigned, LeadState.handling, LeadState.closed),
+    LeadState.received: (LeadState.assigned,),
+    LeadState.assigned: (LeadState.assigned, LeadState.handling),
     LeadState.handling: (LeadState.assigned, LeadState.closed),
     LeadState.closed: (),
 }
+# At intake a lead plainly unfounded (不予受理) or not the department's (移交) may be closed without being assigned,
+# but only as that named outcome, with its reason.
+INTAKE_OUTCOMES = (LeadOutcome.unfounded, LeadOutcome.transferred)
 
 
-def check_lead_move(current: str, target: str) -> Problem | None:
+def check_lead_move(current: str, target: str, *, outcome: str | None = None) -> Problem | None:
     if target not in LeadState.__members__:
         return Problem(N_("Unknown state."))
+    if current == LeadState.received and target == LeadState.closed:
+        if outcome in INTAKE_OUTCOMES:
+            return None
+        return Problem(N_("A lead just received is closed only as not accepted or transferred, with the reason; "
+                          "otherwise assign it and have it handled first."))
     if LeadState(target) not in LEAD_MOVES[LeadState(current)]:
         return Problem(N_("A lead that is %(current)s cannot become %(target)s."), {"current": current, "target": target})
     return None

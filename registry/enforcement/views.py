@@ -15,11 +15,11 @@ from registry.core.models import local_today
 from registry.core.web import csv_download, page_arg, translated, upload_limit
 from registry.enforcement import exports, indicators, rules, services
 from registry.enforcement.forms import (ENFORCEMENT_ACTION_LABELS, FINE_STATE_LABELS, FOLLOW_UP_LABELS, GROUP_LABELS,
-                                        INDICATOR_LABELS, LEAD_OUTCOME_LABELS, LEAD_STATE_LABELS, OUTCOME_LABELS,
-                                        RESULT_LABELS, SANCTION_LABELS, SOURCE_LABELS, STEP_HINTS, STEP_LABELS, AssignForm,
-                                        CaseForm, ChecklistItemForm, CloseLeadForm, HandleForm, HotlineForm,
-                                        InspectionForm, NoteForm, PaymentForm, PublicLeadForm, ReferForm, StepForm,
-                                        TrackForm, item_label)
+                                        INDICATOR_LABELS, INTAKE_LABELS, LEAD_OUTCOME_LABELS, LEAD_STATE_LABELS,
+                                        OUTCOME_LABELS, RESULT_LABELS, SANCTION_LABELS, SOURCE_LABELS, STEP_HINTS,
+                                        STEP_LABELS, AssignForm, CaseForm, ChecklistItemForm, CloseLeadForm, HandleForm,
+                                        HotlineForm, InspectionForm, IntakeForm, NoteForm, PaymentForm, PublicLeadForm,
+                                        ReferForm, StepForm, TrackForm, item_label)
 from registry.escrow.rules import parse_day
 from registry.extensions import limiter
 from registry.grid import storage
@@ -206,9 +206,11 @@ def new_lead():
 @login_required
 def lead(lead_id: int):
     record = services.get_lead(current_user, lead_id)
-    forms = {"assign": AssignForm(prefix="assign"), "handle": HandleForm(prefix="handle"), "close": CloseLeadForm(prefix="close")}
+    forms = {"assign": AssignForm(prefix="assign"), "handle": HandleForm(prefix="handle"), "close": CloseLeadForm(prefix="close"),
+             "intake": IntakeForm(prefix="intake")}
     forms["assign"].assignee.choices = choices([(u.username, u.label) for u in services.department_people(record.department_code)])
     forms["close"].outcome.choices = choices([("", "—")] + list(LEAD_OUTCOME_LABELS.items()))
+    forms["intake"].outcome.choices = choices([("", "—")] + list(INTAKE_LABELS.items()))
     action = request.form.get("action", "")
     if request.method == "POST":
         authz.require(current_user, "lead.handle", record)
@@ -222,6 +224,9 @@ def lead(lead_id: int):
                                          version=form.version.data, note=form.note.data or "")
                 elif action == "handle":
                     services.handle_lead(current_user, record.id, version=form.version.data, note=form.note.data or "")
+                elif action == "intake":
+                    services.close_lead(current_user, record.id, outcome=form.outcome.data or "", reply=form.reply.data or "",
+                                        version=form.version.data)
                 else:
                     services.close_lead(current_user, record.id, outcome=form.outcome.data or "", reply=form.reply.data or "",
                                         version=form.version.data, closed_on=form.closed_on.data,

@@ -237,10 +237,39 @@ def test_a_grid_workers_report_becomes_a_lead_they_can_follow(beat, client, toke
     sports = token_for("sports")
     assert client.post(f"/api/v1/leads/{lead['id']}/transitions", headers=token_for("grid"),
                        json={"to": "closed", "version": 1}).status_code == 403
-    client.post(f"/api/v1/leads/{lead['id']}/transitions", headers=sports, json={
-        "to": "closed", "outcome": "rectified", "reply": "广告已撤除", "version": 1})
+    url = f"/api/v1/leads/{lead['id']}/transitions"
+    moved = client.post(url, headers=sports, json={"to": "assigned", "assignee": "sports", "version": 1}).json
+    moved = client.post(url, headers=sports, json={"to": "handling", "version": moved["version"]}).json
+    client.post(url, headers=sports, json={"to": "closed", "outcome": "rectified", "reply": "广告已撤除",
+                                           "version": moved["version"]})
     followed = client.get(f"/api/v1/leads/{lead['id']}", headers=token_for("grid")).json
     assert followed["outcome"] == "rectified" and followed["reply"] == "广告已撤除"
+
+
+def test_a_lead_is_closed_only_once_handled_or_at_intake_as_not_accepted(staff, make_institution, client, token_for):
+    """上报 → 交办 → 处置 → 办结: no closing straight from received or assigned, but for the named intake outcomes
+    (不予受理, 移交) with their reason."""
+    arts = token_for("arts")
+    institution = make_institution(category="arts")
+
+    def new_lead():
+        lead = client.post("/api/v1/leads", headers=arts, json={"institution_id": institution.id, "description": "举报"}).json
+        return lead, f"/api/v1/leads/{lead['id']}/transitions"
+
+    lead, url = new_lead()
+    shortcut = client.post(url, headers=arts, json={"to": "closed", "outcome": "rectified", "reply": "已整改", "version": 1})
+    assert shortcut.status_code == 422 and "not accepted or transferred" in shortcut.json["error"]["fields"]["state"][0]
+    no_reason = client.post(url, headers=arts, json={"to": "closed", "outcome": "unfounded", "reply": "", "version": 1})
+    assert no_reason.status_code == 422 and "reply" in no_reason.json["error"]["fields"]
+    declined = client.post(url, headers=arts, json={"to": "closed", "outcome": "unfounded", "reply": "举报内容与事实明显不符",
+                                                    "version": 1})
+    assert declined.status_code == 200 and declined.json["state"] == "closed" and declined.json["outcome"] == "unfounded"
+
+    lead, url = new_lead()
+    assigned = client.post(url, headers=arts, json={"to": "assigned", "assignee": "arts2", "version": 1}).json
+    skipped = client.post(url, headers=arts, json={"to": "closed", "outcome": "unfounded", "reply": "不实",
+                                                   "version": assigned["version"]})
+    assert skipped.status_code == 422
 
 
 def test_a_report_made_before_eight_in_beijing_is_dated_that_day(beat, client, token_for):

@@ -112,6 +112,9 @@ def test_leads_are_handled_on_their_page(staff, make_institution, client, as_use
     assert "晚上九点后仍在上课" in shown.get_text()
     version = shown.select_one('input[name="assign-version"]')["value"]
     assert client.post(url, data={"action": "assign", "assign-version": version, "assign-assignee": "arts2"}).status_code == 302
+    assert page(client.get(url)).find("button", string="办结线索") is None  # handled first
+    assert client.post(url, data={"action": "handle", "handle-version": str(int(version) + 1)}).status_code == 302
+    version = str(int(version) + 1)
     closing = client.post(url, data={"action": "close", "close-version": str(int(version) + 1), "close-outcome": "rectified",
                                      "close-closed_on": days_ago(0), "close-reply": ""})
     assert closing.status_code == 422 and field_errors(closing, "close-reply")
@@ -232,3 +235,26 @@ def test_official_words_for_enforcement_staff_and_payments(staff, make_instituti
     assert "部分缴纳" in shown.get_text() and "已缴清" not in details
     listed = page(client.get("/enforcement/fines"))
     assert "已缴金额" in [th.get_text(strip=True) for th in listed.select("thead th")]
+
+
+def test_a_lead_just_received_is_closed_only_as_not_accepted_with_a_reason_and_a_confirmation(staff, make_institution,
+                                                                                               client, as_user):
+    from registry.enforcement import services
+
+    lead = services.record_hotline_lead(staff["arts"], {"institution_id": make_institution(category="arts").id,
+                                                        "description": "举报"})
+    db.session.commit()
+    as_user("arts")
+    url = f"/enforcement/leads/{lead.id}"
+    shown = page(client.get(url))
+    assert shown.find("button", string="办结线索") is None  # no one-click close before it is assigned and handled
+    intake = shown.select_one("form#intake")
+    assert [o["value"] for o in intake.select("select option") if o["value"]] == ["unfounded", "transferred"]
+    data = {"action": "intake", "intake-version": str(lead.version), "intake-outcome": "unfounded",
+            "intake-reply": "举报内容与事实明显不符"}
+    unconfirmed = client.post(url, data=data)
+    assert unconfirmed.status_code == 422 and field_errors(unconfirmed, "intake-confirm")
+    assert page(unconfirmed).select_one("#intake-reply").get_text().strip() == "举报内容与事实明显不符"
+    assert client.post(url, data={**data, "intake-confirm": "y"}).status_code == 302
+    closed = page(client.get(url))
+    assert "查无实据" in closed.get_text() and closed.select_one("form#intake") is None

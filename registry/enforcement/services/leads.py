@@ -211,11 +211,11 @@ def refer_from_inspection(user, inspection_id: int, raw: dict) -> Lead:
 
 # --- the closed loop ------------------------------------------------------------------------------------------------
 
-def _move(user, lead_id: int, target: LeadState, version) -> Lead:
+def _move(user, lead_id: int, target: LeadState, version, *, outcome: str | None = None) -> Lead:
     lead = get_lead(user, lead_id)
     authz.require(user, "lead.handle", lead)
     check_version(lead, version)
-    problem = rules.check_lead_move(lead.state.value, target.value)
+    problem = rules.check_lead_move(lead.state.value, target.value, outcome=outcome)
     if problem:
         raise invalid({"state": problem})
     return lead
@@ -249,8 +249,9 @@ def handle_lead(user, lead_id: int, *, version, note: str = "") -> Lead:
 
 
 def close_lead(user, lead_id: int, *, outcome: str, reply: str, version, closed_on=None, case_summary: str = "") -> Lead:
-    """Close a lead with its outcome and the reply given (办结); “case opened” opens the penalty case with it."""
-    lead = _move(user, lead_id, LeadState.closed, version)
+    """Close a handled lead with its outcome and the reply given (办结), or one just received as not accepted or
+    transferred with the reason (rules.INTAKE_OUTCOMES); “case opened” opens the penalty case with it."""
+    lead = _move(user, lead_id, LeadState.closed, version, outcome=outcome)
     problems: dict = {}
     if outcome not in LeadOutcome.__members__:
         problems["outcome"] = gettext("Choose the outcome.")
