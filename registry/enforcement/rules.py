@@ -207,6 +207,13 @@ def normalise_tracking(text: str) -> str:
     return tracking_number(compact) if len(compact) == 12 else compact
 
 
+def tracking_part(text: str) -> str | None:
+    """The characters of a tracking number typed in a search (at least four, dashes and spaces ignored), or None when
+    the text cannot be part of one."""
+    compact = re.sub(r"[\s-]", "", (text or "").upper())
+    return compact if len(compact) >= 4 and set(compact) <= set(TRACKING_ALPHABET) else None
+
+
 def tracking_looks_valid(text: str) -> bool:
     return bool(_TRACKING.match(text))
 

@@ -258,3 +258,25 @@ def test_a_lead_just_received_is_closed_only_as_not_accepted_with_a_reason_and_a
     assert client.post(url, data={**data, "intake-confirm": "y"}).status_code == 302
     closed = page(client.get(url))
     assert "查无实据" in closed.get_text() and closed.select_one("form#intake") is None
+
+
+def test_the_leads_search_finds_part_of_a_tracking_number(staff, make_institution, client, as_user):
+    from registry.enforcement import services
+
+    institution = make_institution(category="arts", name="鹿城区彩虹美术培训学校")
+    found, other = (services.record_hotline_lead(staff["arts"], {"institution_id": institution.id, "description": d})
+                    for d in ("举报一", "举报二"))
+    db.session.commit()
+    as_user("arts")
+    number = found.tracking_number  # XXXX-XXXX-XXXX
+
+    def listed(q):
+        return [d.get_text(strip=True) for d in page(client.get("/enforcement/leads", query_string={"q": q}))
+                .select("table tbody tr td div.mono")]
+
+    for typed in (number[5:9], number[3:8].lower(), number.replace("-", "")[2:10], number):
+        shown = listed(typed)
+        assert number in shown, typed
+        assert other.tracking_number not in shown or other.tracking_number.replace("-", "").find(
+            typed.replace("-", "").upper()) >= 0, typed
+    assert len(listed("彩虹")) == 2

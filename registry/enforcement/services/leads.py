@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from registry.accounts.models import User
@@ -326,10 +326,11 @@ def filtered(user, filters: LeadFilters):
     if filters.department:
         query = query.where(Lead.department_code == filters.department)
     if filters.q:
-        pattern = like(filters.q)
-        query = query.outerjoin(Institution, Institution.id == Lead.institution_id).where(or_(
-            Lead.subject_name.like(pattern, escape="\\"), Institution.name.like(pattern, escape="\\"),
-            Lead.tracking_number == filters.q.upper()))
+        pattern, part = like(filters.q), rules.tracking_part(filters.q)
+        matches = [Lead.subject_name.like(pattern, escape="\\"), Institution.name.like(pattern, escape="\\")]
+        if part:  # a part of a tracking number, typed with or without its dashes
+            matches.append(func.replace(Lead.tracking_number, "-", "").like(like(part), escape="\\"))
+        query = query.outerjoin(Institution, Institution.id == Lead.institution_id).where(or_(*matches))
     return query
 
 
