@@ -240,12 +240,8 @@ def lead(lead_id: int):
         form.version.data = record.version
     if not forms["close"].closed_on.data:
         forms["close"].closed_on.data = local_today().isoformat()
-    from registry.core import audit
-    from registry.extensions import db
-
     return render_template("enforcement/lead.html", lead=record, forms=forms, moves=rules.LEAD_MOVES[record.state],
-                           can_handle=authz.can(current_user, "lead.handle", record),
-                           history=audit.entries_for(db.session, "lead", record.id),
+                           can_handle=authz.can(current_user, "lead.handle", record), history=services.timeline(record),
                            cases=services.cases_from(lead_id=record.id)), max(_status(f) for f in forms.values())
 
 

@@ -280,3 +280,19 @@ def test_the_leads_search_finds_part_of_a_tracking_number(staff, make_institutio
         assert other.tracking_number not in shown or other.tracking_number.replace("-", "").find(
             typed.replace("-", "").upper()) >= 0, typed
     assert len(listed("彩虹")) == 2
+
+
+def test_a_leads_timeline_names_people_as_other_pages_do(staff, client, as_user):
+    from registry.enforcement.models import Lead
+
+    staff["market"].display_name = "李明"
+    db.session.commit()
+    client.post("/report", data={"subject_name": "某托管班", "subject_address": "某小区", "description": "无证",
+                                 "reporter_phone": "13900004444"})
+    lead = db.session.query(Lead).one()
+    as_user("market")
+    url = f"/enforcement/leads/{lead.id}"
+    client.post(url, data={"action": "assign", "assign-version": str(lead.version), "assign-assignee": "market",
+                           "assign-note": "请核实"})
+    actors = [li.select_one(".muted.small").get_text(strip=True) for li in page(client.get(url)).select("ol.timeline li")]
+    assert actors == ["系统", "李明"]

@@ -334,6 +334,14 @@ def filtered(user, filters: LeadFilters):
     return query
 
 
+def timeline(lead: Lead) -> list[tuple]:
+    """The lead's steps as audited, each with who took it by the name pages show (None: the system)."""
+    entries = audit.entries_for(db.session, "lead", lead.id)
+    ids = {e.actor_id for e in entries if e.actor_id}
+    names = {u.id: u.label for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    return [(entry, names.get(entry.actor_id)) for entry in entries]
+
+
 def overdue(lead: Lead) -> bool:
     return rules.lead_overdue(state=lead.state, deadline=lead.deadline, today=local_today())
 
