@@ -137,8 +137,10 @@ def inspection(inspection_id: int):
     note_form, refer_form = NoteForm(prefix="note"), ReferForm(prefix="refer")
     refer_form.department.choices = _department_choices()
     can_act = authz.can(current_user, "inspection.create", record.institution)
+    can_note = authz.can(current_user, "inspection.note", record)
     if request.method == "POST":
-        authz.require(current_user, "inspection.create", record.institution)
+        authz.require(current_user, "inspection.note" if "note-notes" in request.form else "inspection.create",
+                      record if "note-notes" in request.form else record.institution)
         try:
             if "note-notes" in request.form and note_form.validate_on_submit():
                 services.change_notes(current_user, record.id, notes=note_form.notes.data, version=note_form.version.data)
@@ -153,7 +155,7 @@ def inspection(inspection_id: int):
     note_form.version.data = record.version
     status = max(_status(note_form), _status(refer_form))
     return render_template("enforcement/inspection.html", inspection=record, note_form=note_form, refer_form=refer_form,
-                           can_act=can_act, follow_ups=services.follow_ups(record.id),
+                           can_act=can_act, can_note=can_note, follow_ups=services.follow_ups(record.id),
                            cases=services.cases_from(inspection_id=record.id),
                            overdue=services.rectification_overdue(record)), status
 

@@ -70,6 +70,8 @@ EXPECTED.update({
     ("inspection.list", None): {"admin", "edu", "sports", "market"},
     ("inspection.view", JOINT): {"admin", "edu", "sports", "market"},
     ("inspection.view", EDU_ONLY): {"admin", "edu", "market"},
+    ("inspection.note", JOINT): {"admin", "edu", "sports"},
+    ("inspection.note", EDU_ONLY): {"admin", "edu"},
     ("inspection.create", None): {"admin", "edu", "sports", "market"},
     ("inspection.create", ACADEMIC): {"admin", "edu", "market"},
     ("lead.list", None): {"admin", "edu", "sports", "grid", "market"},

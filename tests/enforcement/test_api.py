@@ -318,3 +318,43 @@ def test_api_in_chinese(staff, make_institution, client, token_for):
         "institution_id": make_institution(category="arts").id, "inspected_on": days_ago(1), "staff": ["arts"],
         "results": {}, "outcome": "compliant"})
     assert response.json["error"]["fields"]["staff"] == ["一次检查至少由 2 名执法人员进行。"]
+
+
+def test_who_is_named_on_an_inspection_or_a_case_and_who_adds_notes(staff, make_institution, client, token_for,
+                                                                     inspect, step, make_user):
+    from registry.core.audit import AuditEntry
+    from registry.extensions import db
+
+    make_user("sports2", "officer", "sports")
+    institution = make_institution(category="arts")
+    # The officer recording is one of the staff; partners of other departments make it joint.
+    others = inspect("arts", institution, staff=["arts2", "edu2"])
+    assert others.status_code == 422 and "name yourself" in others.json["error"]["fields"]["staff"][0]
+    joint = inspect("arts", institution, staff=["arts", "edu2"])
+    assert joint.status_code == 201 and joint.json["joint"]
+    # An administrator records on the staff's behalf, and the audit log says so.
+    behalf = inspect("admin", institution, staff=["arts", "arts2"])
+    assert behalf.status_code == 201
+    entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.entity_type == "inspection",
+                                                          AuditEntry.entity_id == str(behalf.json["id"])))
+    assert entry.actor == "admin" and "on behalf of arts, arts2" in entry.reason
+
+    # Notes: the departments that made the inspection add to it; market staff, who read it, do not.
+    url = f"/api/v1/inspections/{joint.json['id']}"
+    version = joint.json["version"]
+    assert client.patch(url, json={"notes": "市场补充", "version": version}, headers=token_for("market")).status_code == 403
+    assert client.patch(url, json={"notes": "体育补充", "version": version}, headers=token_for("sports")).status_code == 403
+    added = client.patch(url, json={"notes": "教育补充", "version": version}, headers=token_for("edu"))
+    assert added.status_code == 200 and "教育补充" in added.json["notes"]
+
+    # A case's officers are of the case's department, the one recording among them.
+    opened = inspect("arts", institution, failed=["no_academic_content"], outcome="case", staff=["arts", "edu2"],
+                     case_summary="以艺术培训名义开展学科类培训")
+    assert opened.status_code == 201  # opened by culture with its own officer, not the partner from education
+    headers = token_for("arts")
+    [case] = client.get(f"/api/v1/cases?institution_id={institution.id}", headers=headers).json["items"]
+    other = step("arts", case, "investigated", people=["arts", "edu2"])
+    assert other.status_code == 422 and "edu2" in other.json["error"]["fields"]["people"][0]
+    absent = step("arts", case, "investigated", people=["arts2", "market"])
+    assert absent.status_code == 422
+    assert step("arts", case, "investigated", people=["arts", "arts2"]).status_code == 201

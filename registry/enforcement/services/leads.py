@@ -280,8 +280,16 @@ def close_lead(user, lead_id: int, *, outcome: str, reply: str, version, closed_
 
         open_case(user, {"institution_id": lead.institution_id, "lead_id": lead.id, "summary": case_summary,
                          "subject_name": lead.subject_name, "district": lead.district, "opened_on": on.isoformat(),
-                         "people": [lead.assignee.username if lead.assignee else user.username]})
+                         "people": _case_people(user, lead)})
     return lead
+
+
+def _case_people(user, lead: Lead) -> list[str]:
+    """The officers a case opened on closing a lead starts with: the one closing it and the lead's assignee."""
+    people = [] if user.role == "admin" else [user.username]
+    if lead.assignee and lead.assignee.username not in people:
+        people.append(lead.assignee.username)
+    return people
 
 
 # --- lists ----------------------------------------------------------------------------------------------------------
