@@ -412,7 +412,11 @@ def _indicator_filters(key: str) -> dict:
     if start is None or end is None or start > end:
         end = end or local_today()
         start = start if start and start <= end else end.replace(day=1)
-    return {"start": start, "end": end, "district": request.args.get("district")}
+    district = request.args.get("district") or None  # None: every district; NO_DISTRICT: records without one
+    return {"start": start, "end": end, "district": "" if district == NO_DISTRICT else district}
+
+
+NO_DISTRICT = "none"
 
 
 @bp.get("/indicators/<key>")
@@ -421,7 +425,8 @@ def indicator_records(key: str):
     filters = _indicator_filters(key)
     found = indicators.records(current_user, key, **filters)
     return render_template("enforcement/indicator_records.html", key=key, label=INDICATOR_LABELS[key], **filters,
-                           records=indicators.shown(found), total=indicators.total(key, found))
+                           records=indicators.shown(found), total=indicators.total(key, found),
+                           districts=register.districts(), no_district=NO_DISTRICT)
 
 
 @bp.get("/indicators/<key>.csv")

@@ -221,3 +221,24 @@ def test_every_figure_link_of_the_bulletin_as_every_role(period, as_user):
                 response = client.get(url)
                 expected = (403,) if role == "grid" and "/reports/records/" in url else (200,)
                 assert response.status_code in expected, (role, url, response.status_code)
+
+
+def test_a_figures_records_name_their_district_and_lead_back_to_the_bulletin(period, as_user):
+    start, end = period
+    client = as_user("arts")
+    shown = page(client.get(f"/enforcement/indicators/institutions_inspected?start={start}&end={end}&district={OUHAI}"))
+    assert "瓯海区" in shown.h1.get_text() and OUHAI not in shown.h1.get_text()
+    select = shown.select_one("form.filters select[name=district]")
+    assert select.select_one("option[selected]")["value"] == OUHAI
+    assert "温州市 鹿城区" in [o.get_text(strip=True) for o in select.select("option")]
+    assert shown.find("input", attrs={"name": "district"}) is None  # no code typed by hand
+    back = shown.select_one(".crumbs a")["href"]
+    assert back == f"/reports/bulletin?start={start}&end={end}#institutions_inspected"
+    assert client.get(back).status_code == 200
+    # Every district, and the records without one.
+    client = as_user("market")
+    everywhere = page(client.get(f"/enforcement/indicators/leads_received?start={start}&end={end}&district="))
+    nowhere = page(client.get(f"/enforcement/indicators/leads_received?start={start}&end={end}&district=none"))
+    assert len(nowhere.select("tbody tr td a")) == 1 and len(everywhere.select("tbody tr td a")) > 1
+    assert "无区县" in nowhere.h1.get_text()
+    assert nowhere.select_one("select[name=district] option[selected]")["value"] == "none"
