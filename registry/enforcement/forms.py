@@ -3,6 +3,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from registry.core.forms import BaseForm
 from registry.enforcement.rules import STEP_NAMES
@@ -55,10 +56,16 @@ ENFORCEMENT_ACTION_LABELS = {
 }
 
 
+class Checkboxes(SelectMultipleField):
+    """Several choices as a list of checkboxes (a multiple select needs Ctrl-click, and is lost on a phone)."""
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class InspectionForm(BaseForm):
     inspected_on = StringField(_l("Date of the inspection"), render_kw={"type": "date"})
-    staff = SelectMultipleField(_l("Enforcement staff (at least two)"), choices=[], validate_choice=False,
-                                render_kw={"size": 8})
+    staff = Checkboxes(_l("Enforcement staff (at least two)"), choices=[], validate_choice=False,
+                       render_kw={"class": "checks"})
     outcome = SelectField(_l("Outcome"), choices=[], validate_choice=False)
     deadline = StringField(_l("Rectification deadline"), render_kw={"type": "date"})
     notes = TextAreaField(_l("Notes"))
@@ -150,7 +157,7 @@ class CaseForm(BaseForm):
     district = SelectField(_l("District"), choices=[], validate_choice=False)
     summary = TextAreaField(_l("Facts the case is opened on"))
     opened_on = StringField(lazy_pgettext("case", "Opened on"), render_kw={"type": "date"})
-    people = SelectMultipleField(_l("Officers"), choices=[], validate_choice=False, render_kw={"size": 6})
+    people = Checkboxes(_l("Officers"), choices=[], validate_choice=False, render_kw={"class": "checks"})
     documents = StringField(_l("Document references (立案审批表)"))
 
 
@@ -158,11 +165,11 @@ class StepForm(BaseForm):
     version = HiddenField()
     step = HiddenField()
     on = StringField(_l("Date"), render_kw={"type": "date"})
-    people = SelectMultipleField(_l("Officers"), choices=[], validate_choice=False, render_kw={"size": 6})
+    people = Checkboxes(_l("Officers"), choices=[], validate_choice=False, render_kw={"class": "checks"})
     documents = StringField(_l("Document references"))
     note = TextAreaField(_l("Note"))
     violation_type = SelectField(_l("Violation type"), choices=[], validate_choice=False)
-    sanctions = SelectMultipleField(_l("Sanctions"), choices=[], validate_choice=False, render_kw={"size": 6})
+    sanctions = Checkboxes(_l("Sanctions"), choices=[], validate_choice=False, render_kw={"class": "checks"})
     illegal_income = StringField(_l("Illegal income (¥)"))
     fine = StringField(_l("Fine (¥)"))
     confiscation = StringField(_l("Confiscated (¥)"))

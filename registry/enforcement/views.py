@@ -59,9 +59,13 @@ def _status(form) -> int:
     return 422 if form.errors or form.form_errors else 200
 
 
-def _staff_choices(default_department: str | None = None):
+def _staff_choices(department: str | None = None):
+    """Enforcement staff to tick (of `department` only, for a case), the signed-in user's department first."""
+    own = getattr(current_user, "department_code", None)
+    people = sorted((u for u in services.staff_choices() if department in (None, u.department_code)),
+                    key=lambda u: u.department_code != own)  # sorted() is stable: then by department, as listed
     return choices([(u.username, f"{u.label} · {u.department.name_en if str(get_locale()) == 'en' else u.department.name_zh}")
-                    for u in services.staff_choices()])
+                    for u in people])
 
 
 def _district_choices(blank: str):
@@ -264,7 +268,7 @@ def new_case():
     authz.require(current_user, "case.open")
     form = CaseForm()
     form.district.choices = _district_choices("—")
-    form.people.choices = _staff_choices()
+    form.people.choices = _staff_choices(getattr(current_user, "department_code", None))
     institution = None
     if (form.institution_id.data or request.args.get("institution_id", "")).isdecimal():
         institution = register.get_institution(current_user, int(form.institution_id.data or request.args["institution_id"]))
@@ -292,7 +296,7 @@ def new_case():
 def case(case_id: int):
     record = services.get_case(current_user, case_id)
     form = StepForm()
-    form.people.choices = _staff_choices()
+    form.people.choices = _staff_choices(record.department_code)
     form.violation_type.choices = choices([("", "—")] + [
         (v.code, f"{v.name_en if str(get_locale()) == 'en' else v.name_zh} · {fine_range_text(v)}")
         for v in services.violation_types()])

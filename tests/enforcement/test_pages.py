@@ -296,3 +296,29 @@ def test_a_leads_timeline_names_people_as_other_pages_do(staff, client, as_user)
                            "assign-note": "请核实"})
     actors = [li.select_one(".muted.small").get_text(strip=True) for li in page(client.get(url)).select("ol.timeline li")]
     assert actors == ["系统", "李明"]
+
+
+def test_staff_and_sanctions_are_ticked_own_department_first_the_officer_preselected(staff, make_institution, client,
+                                                                                   as_user):
+    from registry.enforcement import services
+
+    institution = make_institution(category="arts")
+    as_user("arts")
+    form = page(client.get(f"/enforcement/institutions/{institution.id}/inspect"))
+    boxes = form.select('ul.checks input[type=checkbox][name="staff"]')
+    assert form.select_one('select[name="staff"]') is None and len(boxes) == len(services.staff_choices())
+    assert [b["value"] for b in boxes[:2]] == ["arts", "arts2"]  # culture's own staff first
+    assert [b["value"] for b in boxes if b.has_attr("checked")] == ["arts"]
+    assert "Ctrl" not in form.get_text()
+
+    case = services.open_case(staff["arts"], {"institution_id": institution.id, "summary": "违规收费",
+                                              "people": ["arts", "arts2"], "opened_on": days_ago(20)})
+    for name in ("investigated", "notified", "reviewed"):
+        services.record_step(staff["arts"], case.id, {"step": name, "on": days_ago(15), "people": ["arts", "arts2"],
+                                                      "documents": "文书"}, version=case.version)
+    db.session.commit()
+    shown = page(client.get(f"/enforcement/cases/{case.id}"))
+    people = shown.select('ul.checks input[name="people"]')
+    assert [p["value"] for p in people] == ["arts", "arts2"]  # the case's department only
+    assert [p["value"] for p in people if p.has_attr("checked")] == ["arts"]
+    assert len(shown.select('ul.checks input[name="sanctions"]')) >= 5
