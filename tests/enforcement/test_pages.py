@@ -56,15 +56,23 @@ def test_an_officer_records_an_inspection_on_the_form(staff, make_institution, c
     assert [tr.select_one("input[type=radio]")["name"] for tr in follow.select("table.checklist tbody tr")] == ["result-fire_safety"]
 
 
+def _case_up_to_decision(staff, institution):
+    """A culture case opened, investigated, notified and reviewed: its next step is the decision."""
+    from registry.enforcement import services
+
+    case = services.open_case(staff["arts"], {"institution_id": institution.id, "summary": "违规收费",
+                                              "people": ["arts", "arts2"], "opened_on": days_ago(20)})
+    for name in ("investigated", "notified", "reviewed"):
+        services.record_step(staff["arts"], case.id, {"step": name, "on": days_ago(15), "people": ["arts", "arts2"],
+                                                      "documents": "文书"}, version=case.version)
+    return case
+
+
 def test_a_case_decision_out_of_range_shows_the_range(staff, make_institution, client, as_user):
     from registry.enforcement import services
 
     institution = make_institution(category="arts")
-    case = services.open_case(staff["arts"], {"institution_id": institution.id, "summary": "违规收费",
-                                              "people": ["arts", "arts2"], "opened_on": days_ago(20)})
-    for step in ("investigated", "notified", "reviewed"):
-        services.record_step(staff["arts"], case.id, {"step": step, "on": days_ago(15), "people": ["arts", "arts2"],
-                                                      "documents": "文书"}, version=case.version)
+    case = _case_up_to_decision(staff, institution)
     db.session.commit()
     as_user("arts")
     url = f"/enforcement/cases/{case.id}"
@@ -217,11 +225,7 @@ def test_official_words_for_enforcement_staff_and_payments(staff, make_instituti
 
     from registry.enforcement import services
 
-    case = services.open_case(staff["arts"], {"institution_id": institution.id, "summary": "违规收费",
-                                              "people": ["arts", "arts2"], "opened_on": days_ago(20)})
-    for name in ("investigated", "notified", "reviewed"):
-        services.record_step(staff["arts"], case.id, {"step": name, "on": days_ago(15), "people": ["arts", "arts2"],
-                                                      "documents": "文书"}, version=case.version)
+    case = _case_up_to_decision(staff, institution)
     services.record_step(staff["arts"], case.id, {"step": "decided", "on": days_ago(10), "people": ["arts", "arts2"],
                                                   "documents": "决定书", "violation_type": "fee_violation",
                                                   "sanctions": ["fine"], "fine": "20000"}, version=case.version)
@@ -311,11 +315,7 @@ def test_staff_and_sanctions_are_ticked_own_department_first_the_officer_presele
     assert [b["value"] for b in boxes if b.has_attr("checked")] == ["arts"]
     assert "Ctrl" not in form.get_text()
 
-    case = services.open_case(staff["arts"], {"institution_id": institution.id, "summary": "违规收费",
-                                              "people": ["arts", "arts2"], "opened_on": days_ago(20)})
-    for name in ("investigated", "notified", "reviewed"):
-        services.record_step(staff["arts"], case.id, {"step": name, "on": days_ago(15), "people": ["arts", "arts2"],
-                                                      "documents": "文书"}, version=case.version)
+    case = _case_up_to_decision(staff, institution)
     db.session.commit()
     shown = page(client.get(f"/enforcement/cases/{case.id}"))
     people = shown.select('ul.checks input[name="people"]')
