@@ -299,7 +299,7 @@ class LeadFilters:
     state: str = ""
     source: str = ""
     overdue: bool = False
-    due_within_days: int | None = None  # open leads due within so many days, or overdue
+    due_within_days: int | None = None  # open leads due within so many days, not yet overdue (see `overdue`)
     institution_id: int | None = None
     department: str = ""
     q: str = ""
@@ -327,7 +327,7 @@ def filtered(user, filters: LeadFilters):
     if filters.overdue:
         query = query.where(Lead.state.in_(rules.OPEN_STATES), Lead.deadline < local_today())
     if filters.due_within_days is not None:
-        query = query.where(Lead.state.in_(rules.OPEN_STATES),
+        query = query.where(Lead.state.in_(rules.OPEN_STATES), Lead.deadline >= local_today(),
                             Lead.deadline <= local_today() + timedelta(days=filters.due_within_days))
     if filters.institution_id is not None:
         query = query.where(Lead.institution_id == filters.institution_id)
