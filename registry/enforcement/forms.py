@@ -84,7 +84,8 @@ class ReferForm(BaseForm):
 
 
 class HotlineForm(BaseForm):
-    institution_id = StringField(_l("Institution number in the register (if known)"))
+    institution = StringField(_l("Institution in the register (type its name or credit code)"),
+                              render_kw={"autocomplete": "off", "maxlength": 60})
     subject_name = StringField(_l("Operator's name (when not in the register)"))
     subject_address = StringField(_l("Address"))
     district = SelectField(_l("District"), choices=[], validate_choice=False)

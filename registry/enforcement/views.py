@@ -191,12 +191,12 @@ def new_lead():
     form.district.choices = _district_choices("—")
     if request.method == "GET":
         form.received_on.data = local_today().isoformat()
-        if request.args.get("institution_id", "").isdecimal():
-            form.institution_id.data = request.args["institution_id"]
+        if request.args.get("institution_id", "").isdecimal():  # recorded from the institution's page
+            form.institution.data = register.get_institution(current_user, int(request.args["institution_id"])).credit_code
     if form.validate_on_submit():
         try:
             lead = services.record_hotline_lead(current_user, form.values(
-                ("institution_id", "subject_name", "subject_address", "district", "description", "reporter_name",
+                ("institution", "subject_name", "subject_address", "district", "description", "reporter_name",
                  "reporter_phone", "received_on")))
         except Invalid as error:
             form.take_errors(error)

@@ -110,9 +110,9 @@ def test_a_case_decision_out_of_range_shows_the_range(staff, make_institution, c
 def test_leads_are_handled_on_their_page(staff, make_institution, client, as_user):
     institution = make_institution(category="arts")
     as_user("arts")
-    response = client.post("/enforcement/leads/new", data={"institution_id": str(institution.id), "description": ""})
+    response = client.post("/enforcement/leads/new", data={"institution": institution.credit_code, "description": ""})
     assert response.status_code == 422 and field_errors(response, "description")
-    response = client.post("/enforcement/leads/new", data={"institution_id": str(institution.id),
+    response = client.post("/enforcement/leads/new", data={"institution": institution.credit_code,
                                                            "description": "晚上九点后仍在上课", "reporter_phone": "13900002222"})
     assert response.status_code == 302
     url = response.headers["Location"]
@@ -322,3 +322,29 @@ def test_staff_and_sanctions_are_ticked_own_department_first_the_officer_presele
     assert [p["value"] for p in people] == ["arts", "arts2"]  # the case's department only
     assert [p["value"] for p in people if p.has_attr("checked")] == ["arts"]
     assert len(shown.select('ul.checks input[name="sanctions"]')) >= 5
+
+
+def test_the_hotline_finds_the_institution_by_name_or_credit_code(staff, make_institution, client, as_user):
+    from registry.enforcement.models import Lead
+
+    ours = make_institution(category="arts", name="鹿城区彩虹美术培训学校")
+    theirs = make_institution(category="sports", name="鹿城区彩虹游泳培训中心")
+    as_user("arts")
+    form = page(client.get("/enforcement/leads/new"))
+    field = form.select_one("input#institution")
+    assert field["list"] == "institution-suggestions" and form.find("input", attrs={"name": "institution_id"}) is None
+    suggested = client.get(field["data-suggest"], query_string={"q": "彩虹"}).json["institutions"]
+    assert [s["credit_code"] for s in suggested] == [ours.credit_code]  # only what the officer may see
+    assert client.get(field["data-suggest"], query_string={"q": ours.credit_code[:10]}).json["institutions"][0]["name"] \
+        == ours.name
+    wrong = client.post("/enforcement/leads/new", data={"institution": "91330302MA0000000X", "description": "举报"})
+    assert wrong.status_code == 422 and field_errors(wrong, "institution")
+    assert page(wrong).select_one("input#institution")["value"] == "91330302MA0000000X"
+    assert client.post("/enforcement/leads/new", data={"institution": ours.credit_code.lower(),
+                                                       "description": "周末上数学课"}).status_code == 302
+    assert db.session.query(Lead).one().institution_id == ours.id
+    # From the institution's page the field comes filled.
+    prefilled = page(client.get(f"/enforcement/leads/new?institution_id={ours.id}"))
+    assert prefilled.select_one("input#institution")["value"] == ours.credit_code
+    as_user("sports")
+    assert [s["name"] for s in client.get("/institutions/suggest?q=彩虹").json["institutions"]] == [theirs.name]

@@ -98,12 +98,19 @@ def _subject(raw: dict, problems: dict) -> tuple[Institution | None, str, str, s
     institution = db.session.get(Institution, institution_id) if institution_id else None
     if institution_id and institution is None:
         problems["institution_id"] = no_such
+    credit_code = text(raw, "institution", problems, limit=18).upper()  # as the form's suggestions give it
+    if credit_code and institution is None and "institution_id" not in problems:
+        institution = db.session.scalar(select(Institution).where(Institution.credit_code == credit_code,
+                                                                  Institution.status != Status.converted))
+        if institution is None:
+            problems["institution"] = gettext("No institution in the register has the credit code %(code)s: choose "
+                                              "one of the suggestions, or name the operator below.", code=credit_code)
     name = text(raw, "subject_name", problems, limit=200)
     address = text(raw, "subject_address", problems, limit=300)
     district = text(raw, "district", problems, limit=12) or None
     if district and district not in register.district_codes():
         problems["district"] = gettext("Unknown district.")
-    if institution is None and "institution_id" not in problems and not name:
+    if institution is None and not problems.keys() & {"institution_id", "institution"} and not name:
         problems["subject_name"] = gettext("Name the institution or the operator.")
     return institution, name, address, district
 
