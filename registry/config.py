@@ -7,6 +7,8 @@ from datetime import date
 import secrets
 from pathlib import Path
 
+from registry.core.models import LOCAL_TIMEZONE
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Mainland China, roughly: the jurisdiction when REGISTRY_BOUNDS is unset.
@@ -223,7 +225,7 @@ DEFAULTS = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
     "BABEL_DEFAULT_LOCALE": "zh_CN",
-    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "BABEL_DEFAULT_TIMEZONE": LOCAL_TIMEZONE.key,  # pages show stored times in the time zone dates are taken in
     "BABEL_TRANSLATION_DIRECTORIES": translation_directories(),
     "LANGUAGES": {"zh_CN": "中文", "en": "English"},
     "WTF_CSRF_TIME_LIMIT": None,

@@ -33,6 +33,7 @@ ACTIONS = (
     "inspection.list",
     "inspection.view",
     "inspection.create",
+    "inspection.note",
     "lead.list",
     "lead.view",
     "lead.create",
@@ -170,6 +171,9 @@ def _enforcement(user, action: str, obj) -> bool:
         return user.role == MARKET or (user.role == OFFICER and (
             institution_scope(user).allows(obj.institution.department_code)
             or user.department_code in obj.partner_departments or user.department_code == obj.department_code))
+    if action == "inspection.note":  # obj: the inspection; added to by the departments that made it, not by readers
+        return user.role in (OFFICER, MARKET) and bool(user.department_code) and (
+            user.department_code == obj.department_code or user.department_code in obj.partner_departments)
     if action == "inspection.create":  # obj: the institution; market regulation inspects every category
         return user.role == MARKET or _own_department(user, obj.department_code)
     if action == "lead.view":

@@ -14,7 +14,7 @@ from sqlalchemy.orm import defer, joinedload
 
 from registry.core import audit, authz
 from registry.core.errors import Forbidden, Invalid, NotFound
-from registry.core.models import LOCAL_TIMEZONE, local_today, utcnow
+from registry.core.models import LOCAL_TIMEZONE, local_date, local_today, utcnow
 from registry.extensions import db
 from registry.core import storage
 from registry.core.photos import Upload, clean_photo
@@ -355,10 +355,6 @@ class Round:
     due: date | None
 
 
-def _local_date(moment: datetime | None) -> date | None:
-    return moment.replace(tzinfo=timezone.utc).astimezone(LOCAL_TIMEZONE).date() if moment else None
-
-
 def last_visits(institution_ids) -> dict[int, datetime]:
     if not institution_ids:
         return {}
@@ -384,7 +380,7 @@ def rounds(user, *, overdue_only: bool = False, q: str = "") -> list[Round]:
     today = local_today()
     result = []
     for institution, cell in rows:
-        day = _local_date(last.get(institution.id))
+        day = local_date(last.get(institution.id))
         late = rules.overdue(day, today, every_months=every)
         if overdue_only and not late:
             continue
@@ -617,7 +613,7 @@ def map_layers(user) -> MapLayers:
     counts: dict[int, int] = {}
     overdue: dict[int, int] = {}
     for institution, cell_id in rows:
-        late = rules.overdue(_local_date(last.get(institution.id)), today, every_months=every)
+        late = rules.overdue(local_date(last.get(institution.id)), today, every_months=every)
         for ancestor in paths.get(cell_id, []):
             counts[ancestor] = counts.get(ancestor, 0) + 1
             overdue[ancestor] = overdue.get(ancestor, 0) + late

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
-from datetime import timezone
 from decimal import Decimal
 
 from flask_babel import gettext
 
-from registry.core.models import LOCAL_TIMEZONE
+from registry.core.models import local_time
 from registry.core.spreadsheet import csv_lines, xlsx_row
 from registry.grid.forms import VISIT_FLAG_LABELS
 from registry.register.forms import CATEGORY_LABELS, STATUS_LABELS
@@ -133,7 +132,7 @@ def record_rows(kind: str, rows: Iterable) -> Iterator[list]:
     if kind == "visit":
         flags = {key: str(label) for key, label in VISIT_FLAG_LABELS.items()}
         for visited_at, institution, display_name, username, flagged, reason in rows:
-            when = visited_at.replace(tzinfo=timezone.utc).astimezone(LOCAL_TIMEZONE)
+            when = local_time(visited_at)
             shown = " ".join(flags.get(f, f) for f in reason.split(",") if f) if flagged else ""
             yield [f"{when:%Y-%m-%d %H:%M}", institution, display_name or username, shown]
         return
