@@ -26,6 +26,7 @@ from registry.register.services import Page
 
 MAX_PHOTOS = 6
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+DEFAULT_PHOTO_MAX_PIXELS = 40_000_000  # beyond a phone's photo; 40 Mpx of RGBA is 160 MB decoded
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
@@ -174,6 +175,13 @@ def cell_path(cell: Cell | None) -> list[Cell]:
     ids = path_ids(cell.path)
     found = {c.id: c for c in db.session.scalars(select(Cell).where(Cell.id.in_(ids)))}
     return [found[i] for i in ids if i in found]
+
+
+def may_open(user, cells: list[Cell]) -> set[int]:
+    """Which of these cells the user may open: a grid worker only their own (the cells above theirs are shown by
+    name, not linked)."""
+    own = _own_cells(user)
+    return {c.id for c in cells if own is None or c.id in own}
 
 
 def children_count(cell: Cell) -> int:
@@ -365,10 +373,12 @@ def _local_date(moment: datetime | None) -> date | None:
 
 
 def last_visits(institution_ids) -> dict[int, datetime]:
+    """Each institution's last inspection: a visit that could not inspect leaves it due."""
     if not institution_ids:
         return {}
     return dict(db.session.execute(select(Visit.institution_id, func.max(Visit.visited_at))
-                                   .where(Visit.institution_id.in_(institution_ids)).group_by(Visit.institution_id)).all())
+                                   .where(Visit.institution_id.in_(institution_ids), Visit.outcome == rules.INSPECTED)
+                                   .group_by(Visit.institution_id)).all())
 
 
 def rounds(user, *, overdue_only: bool = False, q: str = "") -> list[Round]:
@@ -465,7 +475,9 @@ class Upload:
 
 
 def clean_photo(upload: Upload) -> tuple[bytes, rules.ImageKind]:
-    """The photo re-encoded without its metadata (location, camera, time); Invalid when it is not a photo."""
+    """The photo re-encoded without any metadata (location, camera, time, comments, profiles); Invalid when it is not
+    a photo, or when it has more pixels than `REGISTRY_PHOTO_MAX_PIXELS`, which is known from its header before any
+    pixel is decoded (a small file can unpack to gigabytes)."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     name = upload.filename or gettext("photo")
@@ -474,15 +486,23 @@ def clean_photo(upload: Upload) -> tuple[bytes, rules.ImageKind]:
     kind = rules.sniff_image(upload.data[:16])
     if kind is None:
         raise _invalid({"photos": gettext("%(name)s is not a JPEG, PNG or WebP image.", name=name)})
+    budget = current_app.config.get("REGISTRY_PHOTO_MAX_PIXELS", DEFAULT_PHOTO_MAX_PIXELS)
     try:
-        with Image.open(io.BytesIO(upload.data)) as probe:
-            probe.verify()
+        with Image.open(io.BytesIO(upload.data)) as image:  # reads the header only
+            if rules.too_many_pixels(image.size, budget):
+                raise _invalid({"photos": gettext(
+                    "%(name)s is %(width)s × %(height)s pixels; a photo may have at most %(mpx)s million.",
+                    name=name, width=image.width, height=image.height, mpx=f"{budget / 1e6:g}")})
+            image.verify()
         with Image.open(io.BytesIO(upload.data)) as image:
             image.load()
             upright = ImageOps.exif_transpose(image)  # keep the orientation the EXIF data gave, then drop the data
             fmt = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}[kind.content_type]
             if upright.mode not in ("RGB", "L") and fmt == "JPEG":
                 upright = upright.convert("RGB")
+            # Pillow writes back what `info` holds (EXIF, XMP, ICC profile, JPEG comment, PNG text): an empty one
+            # leaves only the pixels.
+            upright.info = {}
             out = io.BytesIO()
             options = {"quality": 90} if fmt in ("JPEG", "WEBP") else {}
             upright.save(out, format=fmt, **options)
@@ -524,9 +544,15 @@ def record_visit(user, raw: dict, photos: list[Upload] | None = None) -> Recorde
     accuracy = _number(raw.get("accuracy"), "accuracy", problems, low=0, high=100_000, required=False)
     visited_at = _moment(raw.get("visited_at"), problems)
     checklist = _checklist(raw.get("checklist"), problems)
+    outcome = str(raw.get("outcome") or rules.INSPECTED)
+    reason = str(raw.get("outcome_reason") or "").strip()
+    if "checklist" not in problems:
+        problems.update({field: gettext(message) for field, message in rules.visit_problems(outcome, checklist, reason)
+                         .items()})
     notes = str(raw.get("notes") or "").strip()
-    if len(notes) > 4000:
-        problems["notes"] = gettext("At most %(count)s characters.", count=4000)
+    for name, text in (("notes", notes), ("outcome_reason", reason)):
+        if len(text) > 4000:
+            problems[name] = gettext("At most %(count)s characters.", count=4000)
     if len(photos) > MAX_PHOTOS:
         problems["photos"] = gettext("At most %(count)s photos.", count=MAX_PHOTOS)
     if problems:
@@ -543,7 +569,8 @@ def record_visit(user, raw: dict, photos: list[Upload] | None = None) -> Recorde
     visit = Visit(institution_id=institution.id, worker_id=user.id, cell_id=cell_id_of(institution.id),
                   visited_at=visited_at, latitude=latitude, longitude=longitude, accuracy_m=accuracy,
                   position_source="manual" if manual else "gps", distance_m=distance, flagged=bool(flags),
-                  flag_reason=",".join(flags), checklist=checklist, notes=notes, client_id=client_id)
+                  flag_reason=",".join(flags), outcome=outcome, outcome_reason=reason, checklist=checklist, notes=notes,
+                  client_id=client_id)
     audit.note(db.session, "visit.record")
     try:
         with db.session.begin_nested():

@@ -78,6 +78,14 @@ def visits() -> list[dict]:
     return found
 
 
+def answer_all_clear(browser) -> None:
+    """Every checklist item answered with its good answer (the first of the two)."""
+    from selenium.webdriver.common.by import By
+
+    for answer in browser.find_elements(By.CSS_SELECTOR, ".check-row .answer:not(.problem) input"):
+        answer.click()
+
+
 @pytest.fixture
 def site(grid, make_institution, runner):
     """The id of an institution in the `grid` worker's cell."""
@@ -97,11 +105,25 @@ def test_the_visit_form_takes_the_phones_position(browser, live_server, site):
     wait_for(lambda: browser.find_element(By.ID, "latitude").get_attribute("value"))
     assert browser.find_element(By.ID, "accuracy").get_attribute("value") == "12"
     assert "12" in browser.find_element(By.ID, "geo-status").text
-    browser.find_element(By.CSS_SELECTOR, "input[name=checklist-operating][value=yes]").click()
+    # The distance shows before saving, and follows the phone as the worker walks.
+    assert wait_for(lambda: browser.find_element(By.ID, "distance").text) == "您距机构约 15 米。"
+    browser.execute_cdp_cmd("Emulation.setGeolocationOverride", {"latitude": 28.0085, "longitude": 120.6501, "accuracy": 12})
+    far = wait_for(lambda: "超过 200 米" in browser.find_element(By.ID, "distance").text
+                   and browser.find_element(By.ID, "distance"))
+    assert far.text.startswith("您距机构约 389 米") and "too-far" in far.get_attribute("class")
+    browser.execute_cdp_cmd("Emulation.setGeolocationOverride", {"latitude": 28.0051, "longitude": 120.6501, "accuracy": 12})
+    wait_for(lambda: browser.find_element(By.ID, "distance").text == "您距机构约 15 米。")
+    # Saving with an item unanswered is refused.
+    browser.find_element(By.CSS_SELECTOR, "#visit-form button[type=submit]").click()
+    wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, ".check-row.unanswered"))
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".check-row.unanswered")) == 6 and visits() == []
+    wait_for(lambda: browser.find_element(By.ID, "latitude").get_attribute("value"))
+    answer_all_clear(browser)
     browser.find_element(By.CSS_SELECTOR, "input[name=checklist-advertising][value=yes]").click()
     browser.find_element(By.ID, "notes").send_keys("门口张贴招生广告")
     browser.find_element(By.CSS_SELECTOR, "#visit-form button[type=submit]").click()
     wait_for(lambda: "/grid/visits/" in browser.current_url)
+    assert wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, ".flash-success"))[0].text == "走访已保存。"
     [visit] = visits()
     assert visit["position_source"] == "gps" and visit["accuracy_m"] == 12 and 10 < visit["distance_m"] < 20
     assert not visit["flagged"] and visit["findings"] == ["advertising"]
@@ -118,6 +140,7 @@ def test_position_refused_means_typing_it(browser, live_server, site):
     assert browser.find_element(By.ID, "position_source").get_attribute("value") == "manual"
     browser.find_element(By.ID, "latitude").send_keys("28.0050")
     browser.find_element(By.ID, "longitude").send_keys("120.6500")
+    answer_all_clear(browser)
     browser.find_element(By.CSS_SELECTOR, "#visit-form button[type=submit]").click()
     wait_for(lambda: "/grid/visits/" in browser.current_url)
     [visit] = visits()
@@ -134,6 +157,7 @@ def test_a_visit_typed_offline_is_kept_and_sent_once(browser, live_server, site)
     browser.get(form_url)
     wait_for(lambda: browser.find_element(By.ID, "latitude").get_attribute("value"))
     browser.find_element(By.ID, "notes").send_keys("地下室无信号")
+    answer_all_clear(browser)
     browser.execute_cdp_cmd("Network.enable", {})
     browser.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": True, "latency": 0,
                                                                  "downloadThroughput": -1, "uploadThroughput": -1})
