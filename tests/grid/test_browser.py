@@ -202,5 +202,17 @@ def test_the_map_draws_the_cells(browser, live_server, grid, make_institution):
     scripts = browser.find_elements(By.CSS_SELECTOR, "script")
     assert all(s.get_attribute("src") for s in scripts)
     assert "/static/vendor/leaflet/leaflet.js" in [s.get_attribute("src").replace(live_server, "") for s in scripts]
+    # The legend says what each colour counts; the cells are named; the chosen one stands out.
+    legend = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#cell-legend li")]
+    assert legend[0] == "网格颜色：网格内机构数" and legend[1:] == ["0", "1"]
+    labels = sorted(t.text for t in browser.find_elements(By.CSS_SELECTOR, ".leaflet-tooltip.cell-label"))
+    assert labels == ["东区", "西区北网格", "西区南网格"]  # the finest cells; 西区 is an outline around its two
+    assert not browser.find_elements(By.CSS_SELECTOR, "#map path.chosen-cell")
+    browser.get(f"{live_server}/grid/map?cell=D2")
+    wait_for(lambda: browser.find_element(By.ID, "map").get_attribute("data-ready"))
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#map path.chosen-cell")) == 1
+    assert "东区" in [t.text for t in browser.find_elements(By.CSS_SELECTOR, ".leaflet-tooltip.cell-label")]
+    browser.find_element(By.CSS_SELECTOR, "#map-colour input[value=overdue]").click()
+    assert browser.find_element(By.CSS_SELECTOR, "#cell-legend li").text == "网格颜色：待走访机构数"
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]]
     assert errors == []
