@@ -11,13 +11,14 @@ from registry.core.problems import N_
 # What a grid worker looks at on a visit: the item, the answer that is a problem to report (上报), and the words of
 # its two answers, the good one first, so that neither reads as a bare yes or no whose meaning flips between items.
 CHECKLIST = (
-    ("operating", N_("Open and operating"), False, N_("Open"), N_("Not open")),
-    ("permit_displayed", N_("Permit displayed"), False, N_("Displayed"), N_("Not displayed")),
-    ("academic_signs", N_("Signs of academic training in a non-academic institution"), True, N_("None seen"),
+    ("operating", N_("Open and operating"), False, N_("Open for business"), N_("Not open")),
+    ("permit_displayed", N_("Permit displayed"), False, N_("Permit on display"), N_("Permit not displayed")),
+    ("academic_signs", N_("Signs of academic training in a non-academic institution"), True, N_("No signs seen"),
      N_("Signs seen")),
-    ("students_in_school_hours", N_("Students present during school hours"), True, N_("None"), N_("Students present")),
-    ("advertising", N_("Advertising"), True, N_("None seen"), N_("Advertising seen")),
-    ("fire_exits_clear", N_("Fire exits clear"), False, N_("Clear"), N_("Blocked")),
+    ("students_in_school_hours", N_("Students present during school hours"), True, N_("No students"),
+     N_("Students present")),
+    ("advertising", N_("Advertising"), True, N_("No advertising seen"), N_("Advertising seen")),
+    ("fire_exits_clear", N_("Fire exits clear"), False, N_("Exits clear"), N_("Exits blocked")),
 )
 CHECKLIST_KEYS = tuple(item[0] for item in CHECKLIST)
 CHECKLIST_LABELS = {item[0]: item[1] for item in CHECKLIST}

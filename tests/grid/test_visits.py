@@ -327,6 +327,8 @@ def test_each_answer_says_what_it_means(beat, as_user):
     assert (float(form.select_one("#visit-form")["data-latitude"]), float(form.select_one("#visit-form")["data-longitude"])) \
         == (28.005, 120.65)
     assert form.select_one("#visit-form")["data-max-distance"] == "200"
+    # The answers' words are the checklist's own: the register's filter still reads 清除 (clear), not 畅通.
+    assert "清除" in [a.get_text() for a in page(as_user("market").get("/institutions")).select(".filters a")]
 
 
 def test_a_draft_sent_by_the_page_keeps_its_saved_message(beat, as_user):
