@@ -53,7 +53,7 @@ def grid_panel(institution):
     """What the institution page's grid panel shows: the cell and its parents, border mark, latest visits."""
     record, path = services.placement_of(institution.id)
     visits = services.latest_visits(current_user, institution.id) if authz.can(current_user, "visit.list") else None
-    return {"assignment": record, "path": path, "visits": visits,
+    return {"assignment": record, "path": path, "linked": services.may_open(current_user, path), "visits": visits,
             "can_visit": authz.can(current_user, "visit.create", institution)}
 
 

@@ -409,7 +409,8 @@ def test_no_metadata_survives_the_re_encoding(beat, as_user, tmp_path, app):
     assert stored[0][2:4] != b"\xff\xfe"  # no COM segment right after SOI either
 
 
-def test_the_cell_page_names_its_level_and_count_and_links_only_what_the_user_may_open(grid, as_user, users):
+def test_the_cell_page_names_its_level_and_count_and_links_only_what_the_user_may_open(grid, as_user, users,
+                                                                                      make_institution):
     admin = page(as_user("admin").get("/grid/cells/D1001"))
     details = {dt.get_text(): dt.find_next_sibling("dd").get_text(" ", strip=True) for dt in admin.select(".details dt")}
     assert details["层级"] == "街道" and details["机构数"] == "0" and "机构名录" not in details
@@ -423,3 +424,7 @@ def test_the_cell_page_names_its_level_and_count_and_links_only_what_the_user_ma
     crumbs = shown.select_one(".crumbs")
     assert "西区" in crumbs.get_text() and [a["href"] for a in crumbs.select("a")] == ["/grid/cells"]
     assert all(worker.get(a["href"]).status_code == 200 for a in shown.select("main a[href^='/grid/']"))
+    # The institution page's grid panel likewise.
+    inside = make_institution(latitude=28.005, longitude=120.65)
+    panel = page(worker.get(f"/institutions/{inside.id}")).select_one(".grid-panel dd")
+    assert "西区 › 西区南网格" in panel.get_text() and [a["href"] for a in panel.select("a")] == ["/grid/cells/D1001"]
