@@ -159,10 +159,11 @@ def walk(driver, base: str, start: list[str], who: str, folder, problems: list[s
         if url in opened:
             continue
         opened.append(url)
-        for width in WIDTHS:
+        for width in WIDTHS:  # one load, laid out again at each width (the media queries follow the viewport)
             driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                    {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False})
-            driver.get(base + url)
+            if width == WIDTHS[0]:
+                driver.get(base + url)
             found = driver.execute_script(MEASURE)
             shot(driver, folder / f"{who}-{width}-{len(opened):02d}-{slug(url)}.png")
             if found["scrollWidth"] > found["innerWidth"]:
