@@ -295,6 +295,10 @@ def test_could_not_inspect_is_kept_with_its_reason_and_leaves_the_visit_due(beat
     assert "未入内检查：该机构仍待走访。" in shown.get_text() and not shown.select(".answers-seen li")
     visit = client.get("/api/v1/visits", headers=headers).json["items"][0]
     assert visit["outcome"] == "closed" and visit["checklist"] == {} and visit["reported_to"] is None
+    listed = page(as_user("arts").get("/grid/visits")).select_one("tbody tr")
+    assert "未能检查：关门停业" in listed.get_text()
+    panel = page(as_user("arts").get(f"/institutions/{inside.id}")).select_one(".grid-panel ul.plain")
+    assert "未能检查：关门停业" in panel.get_text()
     # Still overdue: nothing was inspected.
     [item] = page(worker.get("/grid/round")).select(".round-item")
     assert "overdue" in item["class"] and "从未走访" in item.get_text()
