@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -115,11 +116,7 @@ def test_every_page_fits_a_phone_and_a_desktop(demo_server, chromium):
     for role in ROLES:
         chromium.delete_all_cookies()
         if role:
-            chromium.get(base + "/login")
-            chromium.find_element(By.ID, "username").send_keys(role)
-            chromium.find_element(By.ID, "password").send_keys(DEMO_PASSWORD)
-            chromium.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-            assert "/login" not in urlsplit(chromium.current_url).path, f"{role} could not log in"
+            log_in(chromium, base, role)
         start = ["/"] if role else ["/public", "/public?q=培训", "/public/white", "/public/black", "/report", track]
         pages = walk(chromium, base, start, role or "public", folder, problems)
         seen[role or "public"] = pages
@@ -132,10 +129,7 @@ def test_the_menu_folds_behind_a_button_on_a_phone(demo_server, chromium):
     base, _ = demo_server
     chromium.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                              {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": False})
-    chromium.get(base + "/login")
-    chromium.find_element(By.ID, "username").send_keys("edu")
-    chromium.find_element(By.ID, "password").send_keys(DEMO_PASSWORD)
-    chromium.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    log_in(chromium, base, "edu")
     menu = chromium.find_element(By.CSS_SELECTOR, "nav.mainnav")
     button = chromium.find_element(By.CSS_SELECTOR, "label.menu-button")
     assert not menu.is_displayed() and button.text == "菜单" and button.size["height"] >= 44
@@ -143,11 +137,19 @@ def test_the_menu_folds_behind_a_button_on_a_phone(demo_server, chromium):
     button.click()
     assert menu.is_displayed() and "机构名录" in menu.text
     chromium.find_element(By.LINK_TEXT, "执法检查").click()
-    assert urlsplit(chromium.current_url).path == "/enforcement/inspections"
+    WebDriverWait(chromium, 20).until(lambda d: urlsplit(d.current_url).path == "/enforcement/inspections")
     chromium.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                              {"width": 1366, "height": 900, "deviceScaleFactor": 1, "mobile": False})
     assert chromium.find_element(By.CSS_SELECTOR, "nav.mainnav").is_displayed()
     assert not chromium.find_element(By.CSS_SELECTOR, "label.menu-button").is_displayed()
+
+
+def log_in(driver, base: str, username: str) -> None:
+    driver.get(base + "/login")
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(DEMO_PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    WebDriverWait(driver, 20).until(lambda d: urlsplit(d.current_url).path != "/login", f"{username} could not log in")
 
 
 def walk(driver, base: str, start: list[str], who: str, folder, problems: list[str]) -> list[str]:
