@@ -419,6 +419,7 @@ def test_the_cell_page_names_its_level_and_count_and_links_only_what_the_user_ma
     details = {dt.get_text(): dt.find_next_sibling("dd").get_text(" ", strip=True) for dt in admin.select(".details dt")}
     assert details["层级"] == "街道" and details["机构数"] == "0" and "机构名录" not in details
     assert "导入" in "".join(details) and ".geojson" not in details.get("来源", "")
+    assert [h.get_text() for h in admin.select("h2")][-1] == "本网格内机构"
     levels = [row.select("td")[2].get_text() for row in page(as_user("admin").get("/grid/cells")).select("tbody tr")]
     assert levels == ["区县", "区县"]
     # The grid worker answers for D1001 only: the district above it is named, not linked (it would be a 403).
