@@ -17,7 +17,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from registry.cli import DEMO_PASSWORD, load_demo
+from registry.commands import DEMO_PASSWORD, load_demo
 from registry.extensions import db
 from tests.browser.conftest import ARTIFACTS, CHROMEDRIVER, CHROMIUM
 from tests.conftest import make_test_app
