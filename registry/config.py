@@ -206,6 +206,8 @@ def grid_settings(env) -> dict:
         "REGISTRY_VISIT_MAX_ACCURACY_M": metres("REGISTRY_VISIT_MAX_ACCURACY_M", 100),
         "REGISTRY_VISIT_EVERY_MONTHS": parse_whole("REGISTRY_VISIT_EVERY_MONTHS", env.get("REGISTRY_VISIT_EVERY_MONTHS"), 1, low=1),
         "REGISTRY_UPLOAD_DIR": env.get("REGISTRY_UPLOAD_DIR") or None,
+        "REGISTRY_PHOTO_MAX_PIXELS": parse_whole("REGISTRY_PHOTO_MAX_PIXELS", env.get("REGISTRY_PHOTO_MAX_PIXELS"),
+                                                 40_000_000, low=1),
         "REGISTRY_MAP_TILE_URL": env.get("REGISTRY_MAP_TILE_URL", ""),
     }
 

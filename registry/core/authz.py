@@ -82,14 +82,17 @@ def init_app(app, *, worker_scope) -> None:
 
 
 def _worker_scope(user) -> Scope:
-    """The grid worker's scope, worked out once per request: every decision of the request reads the same one."""
-    from flask import current_app, g, has_request_context
+    """The grid worker's scope, worked out once per request: every decision of the request reads the same one. Kept
+    on the request itself, not on `g`: an application context can outlive a request (a test's, a shell's) and would
+    carry the cells of one request into the next."""
+    from flask import current_app, has_request_context, request
 
-    if has_request_context() and g.get("worker_scope", (None,))[0] == user.id:
-        return g.worker_scope[1]
+    cached = getattr(request, "registry_worker_scope", (None,)) if has_request_context() else (None,)
+    if cached[0] == user.id:
+        return cached[1]
     scope = current_app.extensions["registry.worker_scope"](user)
     if has_request_context():
-        g.worker_scope = (user.id, scope)
+        request.registry_worker_scope = (user.id, scope)
     return scope
 
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 
 from registry.core.models import local_today
+from registry.grid.rules import ALL_CLEAR
 from tests.enforcement.conftest import days_ago
 
 
@@ -227,7 +228,7 @@ def test_a_grid_workers_report_becomes_a_lead_they_can_follow(beat, client, toke
     institution = beat
     visit = client.post("/api/v1/visits", headers=token_for("grid"), json={
         "institution_id": institution.id, "latitude": 28.0123, "longitude": 120.6543, "accuracy": 5,
-        "checklist": {"advertising": True}, "notes": "门口张贴数学冲刺班广告"})
+        "checklist": {**ALL_CLEAR, "advertising": True}, "notes": "门口张贴数学冲刺班广告"})
     assert visit.status_code == 201 and visit.json["reported_to"] == "sports"
     [lead] = client.get("/api/v1/leads", headers=token_for("grid")).json["items"]
     assert lead["source"] == "grid" and lead["department"] == "sports" and "数学冲刺班" in lead["description"]
