@@ -2,8 +2,8 @@
 
 Bounded by the shape of a URL: its route, the words of its path (an indicator's key, a list's kind; ids and codes
 left out) and the names of its query's parameters. A few URLs of each shape are followed, enough to meet the
-records of every kind without reading all of them. Downloads (CSV, XLSX) are collected, not fetched: the real
-server fetches them (test_downloads)."""
+records of every kind without reading all of them. Downloads (CSV, XLSX) are collected, one of each shape, not
+fetched: the real server fetches them (test_downloads)."""
 from __future__ import annotations
 
 import re
@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 from werkzeug.exceptions import HTTPException
 
 PER_SHAPE = 3
+DOWNLOADS_PER_SHAPE = 1  # every kind of file, not every district's: each is read whole from a real server
 MAX_REQUESTS = 2000  # per user: past this, a link's shape is not bounding the crawl
 DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".pdf", ".zip")
 INVISIBLE = ("script", "style", "template", "code", "pre", "noscript")
@@ -56,10 +57,12 @@ def crawl(app, username: str | None, password: str) -> Crawl:
         url = parts._replace(scheme="", netloc="", fragment="").geturl()
         if url in queued or url in result.downloads:
             return
-        if parts.path.endswith(DOWNLOAD_SUFFIXES):
-            result.downloads[url] = page
-            return
         shape = _shape(adapter, parts)
+        if parts.path.endswith(DOWNLOAD_SUFFIXES):
+            if shapes[shape] < DOWNLOADS_PER_SHAPE:
+                shapes[shape] += 1
+                result.downloads[url] = page
+            return
         if shapes[shape] < PER_SHAPE:
             shapes[shape] += 1
             queued.add(url)
@@ -87,8 +90,6 @@ def crawl(app, username: str | None, password: str) -> Crawl:
         soup = BeautifulSoup(answer.get_data(as_text=True), "html.parser")
         for element in soup.select("a[href], img[src], link[href], script[src]"):
             follow(url, element.get("href") or element.get("src"))
-        for a in soup.select("a[download][href]"):
-            result.downloads.setdefault(urljoin(url, a["href"]), url)
         result.texts[url] = visible_text(soup)
     return result
 

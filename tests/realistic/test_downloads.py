@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -29,13 +30,27 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 COUNT = re.compile(r"共\s*([\d,]+)\s*条")  # "共199条记录", "共 3 条": the page's own count of what it lists
 TEMPLATE = re.compile(r"/template\.csv$")  # an import's template carries the import's (API) column names
 OFFICERS = ("edu", "tech", "arts", "sports")
-# Known defects, each fixed by its owner; the xfail turns into a failure when the fix lands, and then goes.
-KNOWN = {
-    **{(role, "/institutions/export.csv"): "issue 14 item 1" for role in ROLES if role != "public"},
-    **{(officer, "/enforcement/indicators/staff_person_times.csv"): "issue 14 item 2" for officer in OFFICERS},
-    **{(officer, f"/reports/records/{key}.csv"): "issue 14 item 29" for officer in OFFICERS
-       for key in ("escrow_low_coverage", "escrow_holding", "visits_made", "visits_off_site")},
-}
+
+
+@dataclass(frozen=True)
+class Known:
+    """A known defect, fixed by its owner: its problem on its files as its roles. Its xfail turns into a failure
+    when the fix lands, and then it goes."""
+    reason: str
+    roles: tuple[str, ...]
+    path: str  # a regular expression of the file's path
+    problem: str  # a regular expression of what is wrong with it
+
+    def covers(self, role: str, path: str, problem: str) -> bool:
+        return role in self.roles and re.fullmatch(self.path, path) and re.search(self.problem, problem) is not None
+
+
+# (Issue 14 item 2, the officers' staff_person_times, answers 500 on its page, so its CSV link is not yet shown:
+# test_crawl holds it; once the page works, its CSV is checked here with the others.)
+KNOWN = (
+    Known("issue 14 item 1", tuple(r for r in ROLES if r != "public"), r"/institutions/export\.csv", r"broke off|answers 500"),
+    Known("issue 14 item 29", OFFICERS, r"/reports/records/\w+\.csv", r"institutions its user may not read"),
+)
 
 
 @pytest.fixture(scope="module")
@@ -134,33 +149,46 @@ def _readable(browser: Browser, server_url: str) -> dict:
             "统一社会信用代码": {r[codes] for r in rows}}
 
 
-def _all_problems(server, crawls, role) -> dict[str, list[str]]:
+@pytest.fixture(scope="module")
+def downloaded(server, crawls):
+    """The problems of every download shown to a role, fetched once per role."""
+    found = {}
+
+    def problems(role):
+        if role not in found:
+            found[role] = _all_problems(server, crawls, role)
+        return found[role]
+
+    return problems
+
+
+def _all_problems(server, crawls, role) -> list[tuple[str, str, str]]:
+    """(path, problem, what to show) of every download shown to the role."""
     server_url, _ = server
     crawl = crawls[role]
     browser = _log_in(server_url, role)
     readable = _readable(browser, server_url)
-    found = {}
+    found = []
     for url, page in sorted(crawl.downloads.items()):
         status, headers, body, broke = _fetch(browser, server_url + url)
-        problems = _problems(url.split("?")[0], status, headers, body, broke, crawl.texts.get(page, ""), readable)
-        if problems:
-            found[url] = [f"{url} (linked from {page}) {p}" for p in problems]
+        path = url.split("?")[0]
+        for problem in _problems(path, status, headers, body, broke, crawl.texts.get(page, ""), readable):
+            found.append((path, problem, f"{url} (linked from {page}) {problem}"))
     return found
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_download(server, crawls, role):
+def test_every_download(server, crawls, downloaded, role):
     if not crawls[role].downloads:
         pytest.skip(f"no page shows {role} a download")
-    found = _all_problems(server, crawls, role)
-    unexpected = [p for url, problems in found.items() if (role, url.split("?")[0]) not in KNOWN for p in problems]
+    unexpected = [shown for path, problem, shown in downloaded(role)
+                  if not any(known.covers(role, path, problem) for known in KNOWN)]
     assert not unexpected, f"{len(unexpected)} problems with downloads as {role}:\n" + "\n".join(unexpected) + \
         "\nserver log:\n" + server[1].read_text()[-3000:]
 
 
-@pytest.mark.parametrize("role, path", [pytest.param(role, path, marks=pytest.mark.xfail(strict=True, reason=reason))
-                                        for (role, path), reason in KNOWN.items()])
-def test_known_broken_download(server, crawls, role, path):
-    found = _all_problems(server, crawls, role)
-    broken = [p for url, problems in found.items() if url.split("?")[0] == path for p in problems]
+@pytest.mark.parametrize("known, role", [pytest.param(known, role, marks=pytest.mark.xfail(strict=True, reason=known.reason),
+                                                      id=f"{known.reason}-{role}") for known in KNOWN for role in known.roles])
+def test_known_broken_download(downloaded, known, role):
+    broken = [shown for path, problem, shown in downloaded(role) if known.covers(role, path, problem)]
     assert not broken, "\n".join(broken)
