@@ -67,15 +67,22 @@ def server(demo_database, tmp_path_factory):
                                     "wsgi:app"], cwd=PROJECT_ROOT, env=env, stdout=output, stderr=output)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while not _ready(url):
+        deadline = time.monotonic() + 300  # a loaded machine takes its time to boot the workers
+        while not _serving(url):
             assert process.poll() is None, log.read_text()
             assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
+            time.sleep(0.5)
         yield url, log
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def _serving(url: str) -> bool:
+    try:
+        return _ready(url)
+    except OSError:  # a worker still booting: the request timed out
+        return False
 
 
 def _fetch(browser: Browser, url: str):
