@@ -24,12 +24,11 @@ from openpyxl import load_workbook
 
 from registry.config import PROJECT_ROOT
 from tests.holding.test_several_processes import Browser, _free_port, _ready
-from tests.realistic.conftest import DEMO_PASSWORD, ROLES
+from tests.realistic.conftest import DEMO_PASSWORD, OFFICERS, ROLES
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 COUNT = re.compile(r"共\s*([\d,]+)\s*条")  # "共199条记录", "共 3 条": the page's own count of what it lists
 TEMPLATE = re.compile(r"/template\.csv$")  # an import's template carries the import's (API) column names
-OFFICERS = ("edu", "tech", "arts", "sports")
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ class Known:
     problem: str  # a regular expression of what is wrong with it
 
     def covers(self, role: str, path: str, problem: str) -> bool:
-        return role in self.roles and re.fullmatch(self.path, path) and re.search(self.problem, problem) is not None
+        return role in self.roles and bool(re.fullmatch(self.path, path)) and bool(re.search(self.problem, problem))
 
 
 # (Issue 14 item 2, the officers' staff_person_times, answers 500 on its page, so its CSV link is not yet shown:
