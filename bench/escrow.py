@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.import_institutions import baseline_postgres, baseline_sqlite, make_csv, run  # noqa: E402
-from registry.cli import demo_bounds  # noqa: E402
+from registry.commands import demo_bounds  # noqa: E402
 
 COLUMNS = ["credit_code", "charge_ref", "charged_on", "course_start", "student_ref", "amount", "class_hours", "months", "channel"]
 

@@ -122,7 +122,7 @@ def main() -> None:
     from sqlalchemy import create_engine, delete, text
 
     from registry import create_app
-    from registry.cli import initialise
+    from registry.commands import initialise
     from registry.extensions import db
     from registry.grid import assignment, importing, services
     from registry.grid.models import CellAssignment

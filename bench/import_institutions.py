@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from registry.cli import demo_bounds  # noqa: E402
+from registry.commands import demo_bounds  # noqa: E402
 from registry.register.samples import generate_institutions, load_districts  # noqa: E402
 
 

@@ -53,7 +53,7 @@ sys.path.insert(0, str(BENCH))
 
 from import_institutions import make_csv, run  # noqa: E402
 
-from registry.cli import demo_bounds  # noqa: E402
+from registry.commands import demo_bounds  # noqa: E402
 
 PASSWORD = "load-test-password-1"
 KINDS = ("bare", "search", "institution", "visit", "mixed")
@@ -187,7 +187,7 @@ def search_paths(url: str, count: int) -> list[str]:
     """bench/search.py's twenty queries an inspector types, on `count` institutions of the register."""
     from sqlalchemy import create_engine, text
 
-    from registry.search.keys import pinyin
+    from registry.register.search_keys import pinyin
     from search import queries
 
     engine = create_engine(url)

@@ -48,7 +48,7 @@ def build_institutions(connection, *, institutions: int, rng, today: date) -> in
     from stdnum.cn import uscc
 
     from registry.register.models import District, Institution, StatusChange
-    from registry.search.keys import keys as search_keys
+    from registry.register.search_keys import keys as search_keys
 
     districts = list(connection.execute(select(District.code).where(District.city_code == "330300")).scalars())
     categories = rng.choice(CATEGORIES, institutions, p=[0.15, 0.10, 0.50, 0.25])
@@ -397,7 +397,7 @@ def main() -> None:
     from sqlalchemy import text
 
     from registry import create_app
-    from registry.cli import initialise
+    from registry.commands import initialise
     from registry.extensions import db
 
     os.makedirs(args.workdir, exist_ok=True)

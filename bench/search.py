@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from import_institutions import make_csv, run  # noqa: E402
 
-from registry.cli import demo_bounds  # noqa: E402
+from registry.commands import demo_bounds  # noqa: E402
 
 
 def queries(sample) -> list[tuple[str, dict]]:
@@ -86,7 +86,7 @@ def main() -> None:
     from registry.accounts.models import User
     from registry.extensions import db
     from registry.register.models import Institution
-    from registry.search.keys import pinyin
+    from registry.register.search_keys import pinyin
     from registry.search.services import SearchQuery, search
 
     app = create_app({"RATELIMIT_ENABLED": False})

@@ -67,23 +67,30 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_areas(app: Flask) -> None:
+    # Lowest layer first: an API module extends the schemas of those below it (the register's "Institution").
     from registry.accounts import api as account_api  # noqa: F401  (adds routes to the API blueprint)
+    from registry.accounts import identity  # noqa: F401  (who a session or token is)
     from registry.accounts import views as account_views
-    from registry.cli import register_commands
-    from registry.core import api, web
+    from registry.commands import register_commands
+    from registry.core import api, authz, openapi, web  # noqa: F401  (openapi: serves the document)
+    from registry.register import api as register_api  # noqa: F401  (adds routes to the API blueprint)
+    from registry.register import views as register_views
     from registry.enforcement import api as enforcement_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.enforcement import views as enforcement_views
     from registry.escrow import api as escrow_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.escrow import views as escrow_views
-    # The register's API first: other areas' API modules extend its "Institution" schema.
-    from registry.register import api as register_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.grid import api as grid_api  # noqa: F401  (adds routes to the API blueprint)
+    from registry.grid import services as grid_services
     from registry.grid import views as grid_views
-    from registry.register import views as register_views
+    from registry.search import api as search_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.search import index as search_index  # noqa: F401  (keeps the search columns in step)
-    from registry.reports import views as report_views
+    from registry.search import listing as search_listing  # noqa: F401  (adds the register's list to the register's pages)
     from registry.search import views as search_views
+    from registry.reports import views as report_views
+    from registry.dossier import api as dossier_api  # noqa: F401  (adds routes to the API blueprint)
+    from registry.dossier import views as dossier_views  # noqa: F401  (adds the institution page to the register's)
 
+    authz.init_app(app, worker_scope=grid_services.worker_scope)
     web.init_app(app)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(register_views.bp)

@@ -33,7 +33,7 @@ def make_test_app(url: str, **config):
 
 
 def migrate_and_seed(app) -> None:
-    from registry.cli import initialise
+    from registry.commands import initialise
 
     with app.app_context():
         initialise()

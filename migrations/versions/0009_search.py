@@ -52,7 +52,7 @@ def upgrade():
 
 
 def _fill_existing():
-    from registry.search.keys import SOURCE_FIELDS, keys
+    from registry.register.search_keys import SOURCE_FIELDS, keys
 
     connection = op.get_bind()
     institutions = sa.table("institutions", sa.column("id"), *(sa.column(f) for f in SOURCE_FIELDS),

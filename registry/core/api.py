@@ -1,10 +1,8 @@
 """The JSON API's blueprint: token authentication, error bodies, paging, the OpenAPI document."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, g, jsonify, request
 from flask_babel import gettext
-from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from registry.core.errors import Invalid, ServiceError, Stale
 from registry.core.models import MAX_ID
@@ -14,7 +12,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Filled by each area's api module: path → {method: operation}; components merged likewise.
 OPENAPI_PATHS: dict = {}
 OPENAPI_SCHEMAS: dict = {}
-# A record's class → its JSON, for the `current` of a 409 (stale) answer; institutions when not listed.
+# A record's class → its JSON, for the `current` of a 409 (stale) answer; filled by each area's api module.
 CURRENT_JSON: dict = {}
 
 
@@ -28,53 +26,8 @@ def service_error_response(error: ServiceError):
     if isinstance(error, Invalid):
         extra["fields"] = error.fields
     if isinstance(error, Stale):
-        from registry.register.api import institution_json
-
-        extra["current"] = CURRENT_JSON.get(type(error.current), institution_json)(error.current)
+        extra["current"] = CURRENT_JSON[type(error.current)](error.current)
     return error_response(error.status, error.code, error.message, **extra)
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="registry-api-token")
-
-
-def issue_token(user) -> str:
-    return _serializer().dumps({"uid": user.id, "gen": user.session_generation})
-
-
-def user_from_token(token: str):
-    from registry.accounts.models import User
-    from registry.extensions import db
-
-    max_age = current_app.config["REGISTRY_TOKEN_HOURS"] * 3600
-    try:
-        data = _serializer().loads(token, max_age=max_age)
-    except BadSignature:
-        return None
-    user = db.session.get(User, data.get("uid"))
-    if user is None or not user.active or user.session_generation != data.get("gen"):
-        return None
-    return user
-
-
-@bp.before_request
-def authenticate():
-    """A Bearer token, when sent, decides who the caller is; otherwise the login session does."""
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        user = user_from_token(header[7:].strip())
-        if user is None:
-            return error_response(401, "unauthenticated", gettext("The API token is invalid or has expired."))
-        g._login_user = user  # Flask-Login's current user, for this request only: no session is written
-        g.token_auth = True
-        from registry.core.audit import set_actor
-        from registry.extensions import db
-
-        set_actor(db.session, user)
-    elif request.method not in ("GET", "HEAD", "OPTIONS") and current_user.is_authenticated:
-        from registry.extensions import csrf
-
-        csrf.protect()  # a browser session writing through the API still needs its CSRF token
 
 
 @bp.after_request
@@ -134,10 +87,3 @@ def body_id(body: dict, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
         raise Invalid(gettext("Please correct the marked fields."), {name: [gettext("Enter a whole number.")]})
     return value
-
-
-@bp.get("/openapi.json")
-def openapi():
-    from registry.core.openapi import document
-
-    return jsonify(document())

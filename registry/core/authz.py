@@ -55,6 +55,8 @@ class Scope:
     all: bool = False
     departments: frozenset[str] = frozenset()
     cells: frozenset[int] = frozenset()  # a grid worker's cells and those under them
+    led_cells: frozenset[int] = frozenset()  # the cells a grid worker leads (网格长) and those under them
+    institutions: frozenset[int] = frozenset()  # the institutions standing in `cells`
 
     def allows(self, department_code: str) -> bool:
         return self.all or department_code in self.departments
@@ -68,17 +70,30 @@ def institution_scope(user) -> Scope:
     if user.role == OFFICER and user.department_code:
         return Scope(departments=frozenset({user.department_code}))
     # Grid workers read the institutions of their own cells.
-    if user.role == GRID_WORKER:
-        from registry.grid.services import worker_cell_ids
-
-        return Scope(cells=worker_cell_ids(getattr(user, "id", None)))
+    if user.role == GRID_WORKER and getattr(user, "id", None) is not None:
+        return _worker_scope(user)
     return Scope()
 
 
-def _in_own_cells(user, institution) -> bool:
-    from registry.grid.services import cell_id_of
+def init_app(app, *, worker_scope) -> None:
+    """`worker_scope(user) -> Scope`: a grid worker's cells, given by the area that keeps them (the core asks no area)."""
+    app.extensions["registry.worker_scope"] = worker_scope
 
-    return user.role == GRID_WORKER and cell_id_of(getattr(institution, "id", None)) in institution_scope(user).cells
+
+def _worker_scope(user) -> Scope:
+    """The grid worker's scope, worked out once per request: every decision of the request reads the same one."""
+    from flask import current_app, g, has_request_context
+
+    if has_request_context() and g.get("worker_scope", (None,))[0] == user.id:
+        return g.worker_scope[1]
+    scope = current_app.extensions["registry.worker_scope"](user)
+    if has_request_context():
+        g.worker_scope = (user.id, scope)
+    return scope
+
+
+def _in_own_cells(user, institution) -> bool:
+    return user.role == GRID_WORKER and getattr(institution, "id", None) in institution_scope(user).institutions
 
 
 def _own_department(user, department_code: str | None) -> bool:
@@ -123,9 +138,7 @@ def can(user, action: str, obj=None) -> bool:
     if action == "visit.create":  # obj: the institution; None asks "may record visits at all?"
         return user.role == GRID_WORKER and (obj is None or _in_own_cells(user, obj))
     if action == "grid.confirm":  # obj: the cell chosen
-        from registry.grid.services import leads
-
-        return user.role == GRID_WORKER and obj is not None and leads(getattr(user, "id", None), obj.id)
+        return user.role == GRID_WORKER and obj is not None and obj.id in institution_scope(user).led_cells
     # Reports: the bulletin is the bureaus' report upwards, read by the departments and market regulation alike.
     if action == "bulletin.view":
         return user.role in (OFFICER, MARKET)

@@ -1,7 +1,9 @@
 """The OpenAPI 3 document, assembled from what each area's api module declares."""
 from __future__ import annotations
 
-from registry.core.api import OPENAPI_PATHS, OPENAPI_SCHEMAS
+from flask import jsonify
+
+from registry.core.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, bp
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -76,3 +78,8 @@ def _with_common_errors(item: dict) -> dict:
         responses.setdefault("503", error("The database is busy: nothing was saved; send it again"))
         completed[method] = operation
     return completed
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document())

@@ -35,26 +35,6 @@ def _translated(mapping: dict, locale: str) -> dict:
     return cached[1]
 
 
-@login.user_loader
-def load_user(session_id: str):
-    """Sessions carry `id:generation` and the login's token; a bumped generation (new password, deactivation)
-    or an ended login (logout) logs the user out."""
-    from flask import session
-
-    from registry.accounts.models import User
-    from registry.accounts.services import login_session_stands
-
-    user_id, _, generation = session_id.partition(":")
-    if not user_id.isdecimal():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or str(user.session_generation) != generation or not user.active:
-        return None
-    if not login_session_stands(user.id, session.get("login")):
-        return None
-    return user
-
-
 def init_app(app: Flask) -> None:
     login.login_view = "accounts.login"
     login.login_message = None

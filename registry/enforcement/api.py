@@ -12,7 +12,8 @@ from registry.core.openapi import error, json_content, ref
 from registry.enforcement import rules, services
 from registry.enforcement.models import Fine, Inspection, Lead, PenaltyCase
 from registry.enforcement.rules import BulletinGroup, LeadOutcome, LeadSource, LeadState, Outcome, Result, Sanction, Step
-from registry.escrow.rules import parse_day, yuan_text
+from registry.core.dates import parse_day
+from registry.core.money import yuan_text
 
 
 def _day(value) -> str | None:

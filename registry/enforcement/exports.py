@@ -8,7 +8,7 @@ from flask_babel import get_locale, gettext, pgettext
 
 from registry.enforcement.forms import LEAD_STATE_LABELS, OUTCOME_LABELS, STEP_LABELS, item_label
 from registry.enforcement.services import lead_overdue
-from registry.escrow.rules import format_yuan
+from registry.core.money import format_yuan
 
 
 def header() -> list[str]:

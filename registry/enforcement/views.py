@@ -12,6 +12,8 @@ from registry.core import authz
 from registry.core.errors import Invalid
 from registry.core.forms import choices
 from registry.core.models import local_today
+from registry.core import storage
+from registry.core.photos import MAX_PHOTO_BYTES, Upload
 from registry.core.web import csv_download, page_arg, translated, upload_limit
 from registry.enforcement import exports, indicators, rules, services
 from registry.enforcement.forms import (ENFORCEMENT_ACTION_LABELS, FINE_STATE_LABELS, FOLLOW_UP_LABELS, GROUP_LABELS,
@@ -20,11 +22,9 @@ from registry.enforcement.forms import (ENFORCEMENT_ACTION_LABELS, FINE_STATE_LA
                                         CaseForm, ChecklistItemForm, CloseLeadForm, HandleForm, HotlineForm,
                                         InspectionForm, NoteForm, PaymentForm, PublicLeadForm, ReferForm, StepForm,
                                         TrackForm, item_label)
-from registry.escrow.rules import parse_day
 from registry.extensions import limiter
-from registry.grid import storage
-from registry.grid.services import MAX_PHOTO_BYTES, Upload
 from registry.register import services as register
+from registry.core.dates import parse_day
 
 bp = Blueprint("enforcement", __name__, url_prefix="/enforcement")
 public_bp = Blueprint("enforcement_public", __name__)

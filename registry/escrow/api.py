@@ -24,10 +24,11 @@ from registry.core.openapi import error, json_content, nullable_ref, ref
 from registry.core.problems import translate
 from registry.escrow import figures, rules, services
 from registry.escrow.rules import AlertKind, Channel, EscrowStatus
+from registry.core.money import yuan_text
 
 
 def _money(fen: int | None) -> str | None:
-    return None if fen is None else rules.yuan_text(fen)
+    return None if fen is None else yuan_text(fen)
 
 
 def _day(value) -> str | None:

@@ -9,7 +9,8 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
-from registry.escrow.rules import format_yuan
+from registry.core.money import format_yuan
+
 
 WIDTH, HEIGHT = 480, 200
 LEFT, RIGHT, TOP, BOTTOM = 84, 24, 12, 28

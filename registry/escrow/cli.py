@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from registry.core.commands import fail
+
 MAP_HELP = ("Columns named differently in the file, as our_name=their_name,... "
             "(e.g. closing_balance=余额,received=贷方发生额).")
 
@@ -18,7 +20,6 @@ def register_escrow_commands(app, import_group) -> None:
 
 
 def _run_import(kind: str, path: Path, skip_invalid: bool, mapping: str | None) -> None:
-    from registry.cli import _fail
     from registry.core.audit import set_actor
     from registry.core.errors import Invalid
     from registry.escrow import importing
@@ -32,9 +33,9 @@ def _run_import(kind: str, path: Path, skip_invalid: bool, mapping: str | None) 
             report = run(None, handle, skip_invalid=skip_invalid, source=path.name, mapping=mapping)
         except importing.ImportRefused as refused:
             _print_report_errors(refused.report)
-            _fail(refused.message)
+            fail(refused.message)
         except Invalid as error:
-            _fail("; ".join(m for messages in error.fields.values() for m in messages) or error.message)
+            fail("; ".join(m for messages in error.fields.values() for m in messages) or error.message)
     db.session.commit()
     _print_report_errors(report)
     flagged = ("flagged (do not add up, or leave a gap)" if kind == "statements" else "break a charging rule")

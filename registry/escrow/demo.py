@@ -13,7 +13,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from registry.escrow import importing, rules, services
+from registry.core.dates import add_months
+from registry.escrow import importing, services
 from registry.extensions import db
 from registry.register.models import Institution
 from registry.register.rules import Status
@@ -31,7 +32,7 @@ def months_since_files(today: date) -> int:
 
 def shift(day: date, months: int) -> date:
     """`day` moved by whole months; a month's last day stays the last day."""
-    moved = rules.add_months(day, months)
+    moved = add_months(day, months)
     if day.day == calendar.monthrange(day.year, day.month)[1]:
         return moved.replace(day=calendar.monthrange(moved.year, moved.month)[1])
     return moved

@@ -22,7 +22,8 @@ from registry.escrow.models import Charge, Escrow, EscrowStatusChange, Statement
 from registry.escrow.rules import AlertKind, EscrowStatus, Limits
 from registry.extensions import db
 from registry.register.models import Institution
-from registry.register.services import Page
+from registry.core.pager import Page
+from registry.core.dates import add_months
 
 OUTSTANDING_LOOKBACK_MONTHS = 36  # no charge pays for longer (parse_charge refuses more)
 
@@ -144,7 +145,7 @@ def _summaries(rows, *, today: date, lim: Limits) -> dict[int, tuple[dict, rules
     for i, course_start, months, amount in db.session.execute(
             select(Charge.institution_id, Charge.course_start, Charge.months, Charge.amount)
             .where(Charge.institution_id.in_(ids),
-                   Charge.course_start >= rules.add_months(today, -OUTSTANDING_LOOKBACK_MONTHS))):
+                   Charge.course_start >= add_months(today, -OUTSTANDING_LOOKBACK_MONTHS))):
         recent[i].append((course_start, months, amount))
 
     result = {}

@@ -6,14 +6,14 @@ DOMAIN.md's.
 """
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
 
+from registry.core.dates import add_months, parse_day, parse_month
+from registry.core.money import format_yuan, parse_money
 from registry.core.problems import N_, Problem
 
 
@@ -78,58 +78,6 @@ class Limits:
         )
 
 
-# --- money ----------------------------------------------------------------------------------------------
-
-MAX_AMOUNT = 10**13  # fen: ¥100 billion, far above any institution, well inside a BIGINT
-_MONEY = re.compile(r"^-?\d+(\.\d{1,2})?$")
-
-
-def parse_money(value) -> int | None:
-    """Yuan as typed (`12,345.67`, `¥12345`, `12345.6`, or a JSON number) → fen; '' → None. ValueError when unreadable."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError("not an amount")
-    if isinstance(value, int):
-        text = str(value)
-    elif isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError("not an amount")
-        text = repr(value)  # the shortest text that reads back as this float: 12345.67 stays "12345.67"
-    elif isinstance(value, (str, Decimal)):
-        text = str(value)
-    else:
-        raise ValueError("not an amount")
-    text = text.strip().replace(",", "").replace("，", "").replace(" ", "").lstrip("¥￥")
-    if text.endswith("元"):
-        text = text[:-1]
-    if text == "":
-        return None
-    if not _MONEY.match(text):
-        raise ValueError("not an amount")
-    try:
-        fen = int((Decimal(text) * 100).to_integral_exact())
-    except InvalidOperation:
-        raise ValueError("not an amount")
-    if abs(fen) > MAX_AMOUNT:
-        raise ValueError("too large")
-    return fen
-
-
-def yuan_text(fen: int) -> str:
-    """Fen → plain yuan with two decimals, as the API and CSV carry it: 123456 → '1234.56'."""
-    sign = "-" if fen < 0 else ""
-    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
-
-
-def format_yuan(fen: int | None) -> str:
-    """Fen → ¥ with thousands separators: 123456789 → '¥1,234,567.89'."""
-    if fen is None:
-        return "—"
-    sign = "-" if fen < 0 else ""
-    return f"{sign}¥{abs(fen) // 100:,}.{abs(fen) % 100:02d}"
-
-
 # --- account numbers ------------------------------------------------------------------------------------
 
 ACCOUNT_DIGITS = (8, 32)
@@ -155,53 +103,6 @@ def mask_account(number: str | None) -> str:
     if len(digits) <= 8:
         return "**** " + digits[-4:]
     return f"{digits[:4]} **** **** {digits[-4:]}"
-
-
-# --- dates ----------------------------------------------------------------------------------------------
-
-_DATE_FORMS = (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-               re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"), re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-               re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"))
-_MONTH_FORMS = (re.compile(r"^(\d{4})-(\d{1,2})$"), re.compile(r"^(\d{4})/(\d{1,2})$"), re.compile(r"^(\d{4})(\d{2})$"),
-                re.compile(r"^(\d{4})年(\d{1,2})月$"))
-
-
-def parse_day(value) -> date | None:
-    """`2026-10-31`, `2026/10/31`, `2026.10.31`, `20261031` or `2026年10月31日` → a date; '' → None."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    if not text:
-        return None
-    for form in _DATE_FORMS:
-        match = form.match(text)
-        if match:
-            year, month, day = (int(g) for g in match.groups())
-            return date(year, month, day)  # ValueError for 2026-02-30
-    raise ValueError("not a date")
-
-
-def parse_month(value) -> tuple[date, date]:
-    """`2026-10`, `2026/10`, `202610` or `2026年10月` → the month's first and last day."""
-    text = str(value or "").strip()
-    for form in _MONTH_FORMS:
-        match = form.match(text)
-        if match:
-            year, month = (int(g) for g in match.groups())
-            if not 1 <= month <= 12:
-                break
-            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-    raise ValueError("not a month")
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (or earlier), kept inside the month: 2026-01-31 + 1 → 2026-02-28."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # --- charges --------------------------------------------------------------------------------------------

@@ -23,7 +23,9 @@ from registry.escrow.rules import EscrowStatus, Limits
 from registry.extensions import db
 from registry.register import services as register
 from registry.register.models import Institution
-from registry.register.services import Page
+from registry.core.pager import Page
+from registry.core.dates import parse_day
+from registry.core.money import parse_money, yuan_text
 
 ACCOUNT_FIELDS = ("bank", "account_number", "opened_on", "risk_deposit")
 BANK_MAX = 100
@@ -177,7 +179,7 @@ def account_values(escrow: Escrow | None) -> dict:
         return {"bank": "", "account_number": "", "opened_on": local_today().isoformat(), "risk_deposit": "0.00",
                 "version": escrow.version if escrow else ""}
     return {"bank": escrow.bank, "account_number": escrow.account_number, "opened_on": escrow.opened_on.isoformat(),
-            "risk_deposit": rules.yuan_text(escrow.risk_deposit), "version": escrow.version}
+            "risk_deposit": yuan_text(escrow.risk_deposit), "version": escrow.version}
 
 
 def _set_status(escrow: Escrow, status: EscrowStatus, *, reason: str, by_rule: bool, user, effective_on: date) -> None:
@@ -219,7 +221,7 @@ def _parse_account(raw: dict, reason: str) -> dict:
     elif problem := rules.check_account(number):
         problems["account_number"] = problem
     try:
-        clean["opened_on"] = rules.parse_day(raw.get("opened_on"))
+        clean["opened_on"] = parse_day(raw.get("opened_on"))
         if clean["opened_on"] is None:
             problems["opened_on"] = rules.Problem(rules.N_("Required."))
         elif clean["opened_on"] > local_today():
@@ -227,7 +229,7 @@ def _parse_account(raw: dict, reason: str) -> dict:
     except ValueError:
         problems["opened_on"] = rules.Problem(rules.N_("Enter a date as YYYY-MM-DD."))
     try:
-        deposit = rules.parse_money(raw.get("risk_deposit"))
+        deposit = parse_money(raw.get("risk_deposit"))
         if deposit is not None and deposit < 0:
             problems["risk_deposit"] = rules.Problem(rules.N_("Cannot be negative."))
         clean["risk_deposit"] = deposit or 0
@@ -297,7 +299,7 @@ def change_status(user, institution_id: int, *, action: str, reason: str, effect
     if not reason:
         problems["reason"] = [gettext("Give the reason for this change.")]
     try:
-        effective = rules.parse_day(effective_on) or local_today()
+        effective = parse_day(effective_on) or local_today()
         if effective > local_today():
             problems["effective_on"] = [gettext("The date cannot be in the future.")]
         elif escrow.opened_on and effective < escrow.opened_on:

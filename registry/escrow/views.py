@@ -15,6 +15,8 @@ from registry.core.web import page_arg, translated
 from registry.escrow import chart, figures, importing, rules, services
 from registry.escrow.forms import ALERT_AMOUNT_HINTS, ALERT_LABELS, CHANNEL_LABELS, CHARGE_FIELD_LABELS, COLUMN_LABELS, ESCROW_ACTION_LABELS, ESCROW_FIELD_LABELS, ESCROW_STATUS_HINTS, ESCROW_STATUS_LABELS, OFFICER_ACTION_LABELS, STATEMENT_FIELD_LABELS, AccountForm, ChargeForm, ImportForm, ResolveForm, StatementForm, StatusForm
 from registry.register import services as register
+from registry.core.dates import add_months
+from registry.core.money import format_yuan, yuan_text
 
 bp = Blueprint("escrow", __name__)
 
@@ -24,7 +26,7 @@ CHARGE_FIELDS = ("charged_on", "course_start", "student_ref", "amount", "class_h
 
 @bp.app_template_filter("yuan")
 def yuan(fen):
-    return rules.format_yuan(fen)
+    return format_yuan(fen)
 
 
 @bp.app_context_processor
@@ -170,9 +172,9 @@ def _next_period(institution_id: int) -> dict:
     if latest is None:
         return {}
     start = latest.period_end + timedelta(days=1)
-    end = rules.add_months(start, 1) - timedelta(days=1)
+    end = add_months(start, 1) - timedelta(days=1)
     return {"period_start": start.isoformat(), "period_end": min(end, local_today()).isoformat(),
-            "opening_balance": rules.yuan_text(latest.closing_balance)}
+            "opening_balance": yuan_text(latest.closing_balance)}
 
 
 @bp.route("/institutions/<int:institution_id>/escrow/charges/new", methods=["GET", "POST"])

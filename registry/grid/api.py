@@ -74,17 +74,6 @@ def get_cell(code: str):
                                   "workers": [w.user.username for w in services.workers_of(cell)]}))
 
 
-@bp.get("/cells/<code>/institutions")
-@login_required
-def cell_institutions(code: str):
-    from registry.register.api import institution_json
-
-    page, per_page = page_args()
-    result = services.cell_institutions(current_user, code, page=page, per_page=per_page)
-    return jsonify({"items": [institution_json(i) for i in result.items], "total": result.total,
-                    "page": result.page, "per_page": result.per_page})
-
-
 @bp.post("/visits")
 @login_required
 def create_visit():
@@ -173,27 +162,23 @@ OPENAPI_SCHEMAS["Institution"]["properties"].update({
     "near_cell_border": {"type": "boolean", "description": "close to a cell border, awaiting a grid leader's confirmation"},
 })
 
-_code = {"name": "code", "in": "path", "required": True, "schema": _text}
-_paging = [{"name": n, "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}} for n in ("page", "per_page")]
+CELL_CODE = {"name": "code", "in": "path", "required": True, "schema": _text}
+PAGING = [{"name": n, "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}} for n in ("page", "per_page")]
 OPENAPI_PATHS.update({
     "/cells": {"get": {"summary": "Grid cells as GeoJSON (a grid worker: their own)",
                        "parameters": [{"name": "parent", "in": "query", "required": False, "schema": _text,
                                        "description": "only the cells directly under this code"}],
                        "responses": {"200": {"description": "cells", **json_content(ref("CellCollection"))},
                                      "401": error("not authenticated"), "404": error("no such parent")}}},
-    "/cells/{code}": {"parameters": [_code], "get": {
+    "/cells/{code}": {"parameters": [CELL_CODE], "get": {
         "summary": "One cell, with its path, number of cells under it and workers",
         "responses": {"200": {"description": "the cell", **json_content(ref("Cell"))}, "401": error("not authenticated"),
                       "403": error("not one of the grid worker's cells"), "404": error("no such cell")}}},
-    "/cells/{code}/institutions": {"parameters": [_code], "get": {
-        "summary": "The institutions in a cell and the cells under it (that the caller may see)", "parameters": _paging,
-        "responses": {"200": {"description": "a page", **json_content(ref("InstitutionList"))},
-                      "401": error("not authenticated"), "403": error("not allowed"), "404": error("no such cell")}}},
     "/visits": {
         "get": {"summary": "Visits of the institutions the caller may see, newest first",
                 "parameters": [{"name": "institution_id", "in": "query", "required": False, "schema": {"type": "integer"}},
                                {"name": "cell", "in": "query", "required": False, "schema": _text},
-                               {"name": "flagged", "in": "query", "required": False, "schema": {"type": "boolean"}}, *_paging],
+                               {"name": "flagged", "in": "query", "required": False, "schema": {"type": "boolean"}}, *PAGING],
                 "responses": {"200": {"description": "a page", **json_content(ref("VisitList"))},
                               "401": error("not authenticated"), "403": error("not allowed"), "404": error("no cell with that code"),
                               "422": error("invalid filter")}},

@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from registry.core.commands import fail
+
 
 def register_grid_commands(app, import_group) -> None:
     import_group.add_command(import_cells_command)
@@ -36,7 +38,6 @@ def describe_assignment(result) -> str:
 def import_cells_command(path: Path, code_property: str, name_property: str, parent_code: str | None, repair: bool,
                          allow_overlaps: bool):
     """Import grid cells from a GeoJSON FeatureCollection (Polygons and MultiPolygons); the code is the key."""
-    from registry.cli import _fail
     from registry.core.audit import set_actor
     from registry.core.errors import Invalid
     from registry.extensions import db
@@ -52,9 +53,9 @@ def import_cells_command(path: Path, code_property: str, name_property: str, par
         print_findings(refused.report)
         hint = " Run again with --repair to repair invalid geometries." if any(
             kind == "invalid" for _, kind, _ in refused.report.findings) else ""
-        _fail(refused.message + hint)
+        fail(refused.message + hint)
     except Invalid as error:
-        _fail("; ".join(m for messages in error.fields.values() for m in messages) or error.message)
+        fail("; ".join(m for messages in error.fields.values() for m in messages) or error.message)
     db.session.commit()
     print_findings(report)
     click.echo(f"{path.name}: {report.created} cells created, {report.updated} updated, {report.unchanged} unchanged "
@@ -85,7 +86,6 @@ def assign_cells_command():
 @with_appcontext
 def grid_worker_command(username: str, cell_codes: tuple[str, ...], leader: bool, remove: bool):
     """Make a grid worker answer for cells (or no longer, with --remove)."""
-    from registry.cli import _fail
     from registry.core.audit import set_actor
     from registry.core.errors import Invalid, NotFound
     from registry.extensions import db
@@ -99,8 +99,8 @@ def grid_worker_command(username: str, cell_codes: tuple[str, ...], leader: bool
             else:
                 services.add_worker(None, code, username, leader=leader)
     except Invalid as error:
-        _fail("; ".join(m for messages in error.fields.values() for m in messages) or error.message)
+        fail("; ".join(m for messages in error.fields.values() for m in messages) or error.message)
     except NotFound as error:
-        _fail(error.message)
+        fail(error.message)
     db.session.commit()
     click.echo(f"{username}: {'removed from' if remove else 'answers for'} {', '.join(cell_codes)}.")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from registry.core.audit import Audited
 from registry.core.models import Timestamped, utcnow
 from registry.extensions import db
+from registry.grid.rules import CHECKLIST_LABELS
 
 
 class Cell(Audited, Timestamped, db.Model):
@@ -154,3 +155,7 @@ class VisitReport(Audited, db.Model):
     visit = relationship(Visit, back_populates="report")
     institution = relationship("Institution")
     department = relationship("Department")
+
+    def finding_labels(self) -> list[str]:
+        """Each finding's message id (to translate with gettext), for the areas that hear of the report."""
+        return [CHECKLIST_LABELS.get(key, key) for key in self.findings or []]

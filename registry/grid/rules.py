@@ -2,10 +2,9 @@
 photo is. No Flask, no database."""
 from __future__ import annotations
 
-import calendar
-from dataclasses import dataclass
 from datetime import date
 
+from registry.core.dates import add_months
 from registry.core.problems import N_
 
 # What a grid worker looks at on a visit. `problem` is the answer that is a problem to report (上报).
@@ -58,12 +57,6 @@ def visit_flags(*, distance_m: float | None, accuracy_m: float | None, manual: b
     return flags
 
 
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def visit_due(last_visit: date | None, *, every_months: int, since: date | None = None) -> date | None:
     """The day by which the next visit is due: `every_months` after the last (or after `since` when never visited)."""
     start = last_visit or since
@@ -75,22 +68,3 @@ def overdue(last_visit: date | None, today: date, *, every_months: int) -> bool:
     if last_visit is None:
         return True
     return add_months(last_visit, every_months) < today
-
-
-# --- photos -----------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ImageKind:
-    content_type: str
-    extension: str
-
-
-def sniff_image(head: bytes) -> ImageKind | None:
-    """JPEG, PNG or WebP, known by their first bytes rather than by the name or type the browser sent."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return ImageKind("image/jpeg", "jpg")
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return ImageKind("image/png", "png")
-    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return ImageKind("image/webp", "webp")
-    return None

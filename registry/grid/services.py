@@ -1,7 +1,6 @@
 """The grid's actions: one function per thing a user does. Each checks rights, validates, writes, flushes."""
 from __future__ import annotations
 
-import io
 import math
 import re
 from dataclasses import dataclass
@@ -17,15 +16,16 @@ from registry.core import audit, authz
 from registry.core.errors import Forbidden, Invalid, NotFound
 from registry.core.models import LOCAL_TIMEZONE, local_today, utcnow
 from registry.extensions import db
-from registry.grid import assignment, geo, rules, storage
+from registry.core import storage
+from registry.core.photos import Upload, clean_photo
+from registry.grid import assignment, geo, rules
 from registry.grid.models import Cell, CellAssignment, CellWorker, Visit, VisitPhoto, VisitReport
 from registry.grid.signals import visit_reported
 from registry.register import services as register
 from registry.register.models import Institution
-from registry.register.services import Page
+from registry.core.pager import Page
 
 MAX_PHOTOS = 6
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
@@ -66,19 +66,14 @@ def cell_id_of(institution_id: int | None) -> int | None:
     return db.session.scalar(select(CellAssignment.cell_id).where(CellAssignment.institution_id == institution_id))
 
 
-def leads(user_id: int | None, cell_id: int | None) -> bool:
-    """Whether the user is the leader (网格长) of the cell or of a cell above it."""
-    if user_id is None or cell_id is None:
-        return False
-    path = db.session.scalar(select(Cell.path).where(Cell.id == cell_id)) or ""
-    ancestors = path_ids(path)
-    return bool(ancestors) and db.session.scalar(select(func.count()).select_from(CellWorker).where(
-        CellWorker.user_id == user_id, CellWorker.leader.is_(True), CellWorker.cell_id.in_(ancestors))) > 0
-
-
-def institutions_in_cells(cell_ids) -> select:
-    """The ids of the institutions standing in these cells (for the register's list filter)."""
-    return select(CellAssignment.institution_id).where(CellAssignment.cell_id.in_(cell_ids))
+def worker_scope(user) -> authz.Scope:
+    """What a grid worker answers for, given to the authorization decision: their cells (and those under them), the
+    cells they lead, and the institutions standing in their cells."""
+    cells = _cells_of_worker(user.id)
+    led = _cells_of_worker(user.id, CellWorker.leader.is_(True)) if cells else frozenset()
+    standing = frozenset(db.session.scalars(select(CellAssignment.institution_id)
+                                            .where(CellAssignment.cell_id.in_(cells)))) if cells else frozenset()
+    return authz.Scope(cells=cells, led_cells=led, institutions=standing)
 
 
 # --- cells --------------------------------------------------------------------------------------------------------
@@ -456,39 +451,6 @@ def _checklist(raw, problems: dict) -> dict:
             return {}
         clean[key] = value
     return clean
-
-
-@dataclass
-class Upload:
-    filename: str
-    data: bytes
-
-
-def clean_photo(upload: Upload) -> tuple[bytes, rules.ImageKind]:
-    """The photo re-encoded without its metadata (location, camera, time); Invalid when it is not a photo."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    name = upload.filename or gettext("photo")
-    if len(upload.data) > MAX_PHOTO_BYTES:
-        raise _invalid({"photos": gettext("%(name)s is larger than 10 MB.", name=name)})
-    kind = rules.sniff_image(upload.data[:16])
-    if kind is None:
-        raise _invalid({"photos": gettext("%(name)s is not a JPEG, PNG or WebP image.", name=name)})
-    try:
-        with Image.open(io.BytesIO(upload.data)) as probe:
-            probe.verify()
-        with Image.open(io.BytesIO(upload.data)) as image:
-            image.load()
-            upright = ImageOps.exif_transpose(image)  # keep the orientation the EXIF data gave, then drop the data
-            fmt = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}[kind.content_type]
-            if upright.mode not in ("RGB", "L") and fmt == "JPEG":
-                upright = upright.convert("RGB")
-            out = io.BytesIO()
-            options = {"quality": 90} if fmt in ("JPEG", "WEBP") else {}
-            upright.save(out, format=fmt, **options)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise _invalid({"photos": gettext("%(name)s cannot be read as an image.", name=name)})
-    return out.getvalue(), kind
 
 
 @dataclass

@@ -14,7 +14,9 @@ from registry.core import authz
 from registry.core.errors import Invalid
 from registry.core.forms import choices
 from registry.core.web import page_arg, translated, upload_limit
-from registry.grid import importing, rules, services, storage
+from registry.core import storage
+from registry.core.photos import MAX_PHOTO_BYTES, Upload
+from registry.grid import importing, rules, services
 from registry.grid.forms import CHECKLIST_LABELS, GRID_ACTION_LABELS, VISIT_FLAG_LABELS, CellImportForm, RemoveWorkerForm, VisitForm, WorkerForm
 from registry.register import services as register
 
@@ -184,7 +186,7 @@ def round_page():
 
 
 @bp.route("/institutions/<int:institution_id>/visit", methods=["GET", "POST"])
-@upload_limit(services.MAX_PHOTOS * services.MAX_PHOTO_BYTES + 1024 * 1024)  # room for six full-size photos
+@upload_limit(services.MAX_PHOTOS * MAX_PHOTO_BYTES + 1024 * 1024)  # room for six full-size photos
 @login_required
 def visit_form(institution_id: int):
     institution = register.get_institution(current_user, institution_id)
@@ -195,7 +197,7 @@ def visit_form(institution_id: int):
         raw = form.values(("client_id", "position_source", "latitude", "longitude", "accuracy", "visited_at", "notes", "report"))
         raw["institution_id"] = institution.id
         raw["checklist"] = {k: v == "yes" for k, v in answers.items() if v in ("yes", "no")}
-        uploads = [services.Upload(f.filename, f.read()) for f in request.files.getlist("photos") if f and f.filename]
+        uploads = [Upload(f.filename, f.read()) for f in request.files.getlist("photos") if f and f.filename]
         try:
             recorded = services.record_visit(current_user, raw, uploads)
         except Invalid as error:

@@ -1,41 +1,18 @@
-"""The register's JSON API: /api/v1/institutions."""
+"""The register's part of the JSON API: an institution's own fields and their schemas, its history. The record as a
+whole (with every area's fields) is composed in registry/dossier/api.py, the list in registry/search/api.py."""
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify
 from flask_login import current_user, login_required
 
-from registry.core.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, bp, json_body, page_args
+from registry.core.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, bp
 from registry.core.openapi import error, json_content, ref
-from registry.escrow import services as escrow_services
-from registry.enforcement.services.standing import Standing, standing_of
-from registry.escrow.rules import EscrowStatus, yuan_text
 from registry.register import services
 from registry.register.rules import Category, Status, TeachingMode
 
 
-def institution_json(institution) -> dict:
-    """One institution, with what other areas add: its successor, escrow status, grid cell."""
-    successor = services.successor(institution)
-    return {
-        **_record_fields(institution),
-        "converted_to": successor.id if successor else None,
-        "escrow_status": escrow_services.status_of(institution.id).value,
-        **_grid_fields(institution.id),
-        **_standing_fields(standing_of([institution.id]).get(institution.id, Standing())),
-    }
-
-
-def _list_item_json(result) -> dict:
-    """A search result: the record and what the search already joined (no query per institution)."""
-    return {**_record_fields(result.institution), "escrow_status": result.escrow_status, "cell": result.cell_code,
-            **_standing_fields(result.standing)}
-
-
-def _standing_fields(standing: Standing) -> dict:
-    return {"open_cases": standing.open_cases, "unpaid_fines": yuan_text(standing.unpaid_fen)}
-
-
-def _record_fields(institution) -> dict:
+def institution_fields(institution) -> dict:
+    """The register's own fields of an institution, as its API record carries them."""
     return {
         "id": institution.id,
         "name": institution.name,
@@ -59,58 +36,6 @@ def _record_fields(institution) -> dict:
         "converted_from": institution.converted_from_id,
         "version": institution.version,
     }
-
-
-def _grid_fields(institution_id: int) -> dict:
-    from registry.grid.api import institution_cell_fields
-
-    return institution_cell_fields(institution_id)
-
-
-@bp.get("/institutions")
-@login_required
-def list_institutions():
-    page, per_page = page_args()
-    from registry.search.services import SearchQuery, search
-
-    result = search(current_user, SearchQuery.from_args(request.args), page=page, per_page=per_page)
-    return jsonify({"items": [_list_item_json(r) for r in result.items],
-                    "total": result.total, "total_exact": result.total_exact, "page": result.page,
-                    "per_page": result.per_page})
-
-
-@bp.post("/institutions")
-@login_required
-def create_institution():
-    institution = services.register_institution(current_user, json_body())
-    response = jsonify(institution_json(institution))
-    response.headers["Location"] = url_for("api.get_institution", institution_id=institution.id)
-    return response, 201
-
-
-@bp.get("/institutions/<int:institution_id>")
-@login_required
-def get_institution(institution_id: int):
-    return jsonify(institution_json(services.get_institution(current_user, institution_id)))
-
-
-@bp.patch("/institutions/<int:institution_id>")
-@login_required
-def patch_institution(institution_id: int):
-    body = json_body()
-    institution = services.update_institution(current_user, institution_id, body, version=body.get("version"))
-    return jsonify(institution_json(institution))
-
-
-@bp.post("/institutions/<int:institution_id>/transitions")
-@login_required
-def transition_institution(institution_id: int):
-    body = json_body()
-    institution = services.transition_institution(
-        current_user, institution_id, to=body.get("to"), reason=body.get("reason"), version=body.get("version"),
-        effective_on=body.get("effective_on"), permit_number=body.get("permit_number") or "",
-        new_category=body.get("new_category") or "")
-    return jsonify(institution_json(institution))
 
 
 @bp.get("/institutions/<int:institution_id>/history")
@@ -148,11 +73,6 @@ OPENAPI_SCHEMAS.update({
             "converted_from": {"type": "integer", "nullable": True},
             "converted_to": {"type": "integer", "nullable": True},
             "version": {"type": "integer"},
-            "escrow_status": {"type": "string", "enum": ["none", "opened", "normal", "warning", "violation", "frozen", "closed"],
-                              "description": "the prepaid-fee escrow's status; details at /institutions/{id}/escrow"},
-            "open_cases": {"type": "integer", "description": "penalty cases not yet closed"},
-            "unpaid_fines": {"type": "string", "pattern": r"^\d+\.\d{2}$",
-                             "description": "fines and confiscations ordered and not yet paid, yuan (元)"},
         },
     },
     "InstitutionInput": {
@@ -188,14 +108,6 @@ OPENAPI_SCHEMAS.update({
                        "new_category": {"type": "string", "enum": ["tech", "arts", "sports"],
                                         "description": "for a conversion: the category of the new record"}},
     },
-    "InstitutionList": {
-        "type": "object", "required": ["items", "total", "page", "per_page"],
-        "properties": {"items": {"type": "array", "items": ref("Institution")},
-                       "total": {"type": "integer", "description": "matches, counted up to 10,000"},
-                       "total_exact": {"type": "boolean",
-                                       "description": "false when more than `total` match; the newest then come first"},
-                       "page": {"type": "integer"}, "per_page": {"type": "integer"}},
-    },
     "History": {
         "type": "object", "required": ["items"],
         "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {
@@ -204,47 +116,11 @@ OPENAPI_SCHEMAS.update({
     },
 })
 
-_id_param = {"name": "institution_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-_common_errors = {"401": error("not authenticated"), "403": error("not allowed"), "404": error("no such institution")}
-_filters = [{"name": name, "in": "query", "required": False, "schema": schema} for name, schema in [
-    ("category", {"type": "string", "enum": [c.value for c in Category]}),
-    ("status", {"type": "string", "enum": [s.value for s in Status]}),
-    ("department", {"type": "string"}), ("district", {"type": "string"}),
-    ("q", {"type": "string", "maxLength": 100, "description": "words each found in the name (any part, one character "
-           "or more), credit code, permit number, address, legal representative, or the name's pinyin or initials"}),
-    ("cell", {"type": "string", "description": "a grid cell's code: institutions in it or in the cells under it"}),
-    ("escrow", {"type": "string", "enum": [s.value for s in EscrowStatus]}),
-    ("open_cases", {"type": "boolean", "description": "true: only institutions with a penalty case not yet closed"}),
-    ("unpaid_fines", {"type": "boolean", "description": "true: only institutions owing some of a fine"}),
-    ("sort", {"type": "string", "enum": ["relevance", "name", "licensed_on"]}),
-    ("page", {"type": "integer", "minimum": 1}), ("per_page", {"type": "integer", "minimum": 1, "maximum": 500})]]
-
+ID_PARAM = {"name": "institution_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+INSTITUTION_ERRORS = {"401": error("not authenticated"), "403": error("not allowed"), "404": error("no such institution")}
 OPENAPI_PATHS.update({
-    "/institutions": {
-        "get": {"summary": "List the institutions the caller may see", "parameters": _filters,
-                "responses": {"200": {"description": "a page", **json_content(ref("InstitutionList"))},
-                              "401": error("not authenticated"), "422": error("invalid paging")}},
-        "post": {"summary": "Register an institution", "requestBody": {"required": True, **json_content(ref("InstitutionInput"))},
-                 "responses": {"201": {"description": "registered", **json_content(ref("Institution"))},
-                               "401": error("not authenticated"), "403": error("not allowed"),
-                               "422": error("invalid fields")}},
-    },
-    "/institutions/{institution_id}": {
-        "parameters": [_id_param],
-        "get": {"summary": "One institution", "responses": {"200": {"description": "the institution", **json_content(ref("Institution"))}, **_common_errors}},
-        "patch": {"summary": "Change an institution's details (send the version you read)",
-                  "requestBody": {"required": True, **json_content(ref("InstitutionPatch"))},
-                  "responses": {"200": {"description": "changed", **json_content(ref("Institution"))}, **_common_errors,
-                                "409": error("stale: `current` holds the record as it is now"), "422": error("invalid fields")}},
-    },
-    "/institutions/{institution_id}/transitions": {
-        "parameters": [_id_param],
-        "post": {"summary": "Move an institution along its lifecycle", "requestBody": {"required": True, **json_content(ref("Transition"))},
-                 "responses": {"200": {"description": "moved", **json_content(ref("Institution"))}, **_common_errors,
-                               "409": error("stale"), "422": error("not allowed by the lifecycle, or invalid fields")}},
-    },
     "/institutions/{institution_id}/history": {
-        "parameters": [_id_param],
-        "get": {"summary": "The audit entries of an institution", "responses": {"200": {"description": "history", **json_content(ref("History"))}, **_common_errors}},
+        "parameters": [ID_PARAM],
+        "get": {"summary": "The audit entries of an institution", "responses": {"200": {"description": "history", **json_content(ref("History"))}, **INSTITUTION_ERRORS}},
     },
 })

@@ -24,8 +24,8 @@ from registry.extensions import db
 from registry.register import rules, services
 from registry.register.models import District, Institution, StatusChange
 from registry.register.rules import Status
-from registry.search.keys import SOURCE_FIELDS as SEARCHED_FIELDS
-from registry.search.keys import keys as search_keys
+from registry.register.search_keys import SOURCE_FIELDS as SEARCHED_FIELDS
+from registry.register.search_keys import keys as search_keys
 
 COLUMNS = ("name", "credit_code", "category", "permit_number", "address", "district", "latitude", "longitude",
            "legal_representative", "contact_phone", "floor_area", "capacity", "teaching_mode", "status", "licensed_on", "status_on")

@@ -71,7 +71,7 @@ class Institution(Audited, Timestamped, db.Model):
     flags: Mapped[list] = mapped_column(JSON, default=list)
     converted_from_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)  # successor()
     version: Mapped[int] = mapped_column(Integer, default=1)
-    # Kept by registry.search.keys from the fields above; indexed for the search box.
+    # Kept by registry.register.search_keys from the fields above; indexed for the search box.
     search_text: Mapped[str] = mapped_column(Text, default="")
     name_chars: Mapped[str] = mapped_column(Text, default="")
 

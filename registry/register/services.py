@@ -4,8 +4,6 @@ The caller commits (the request on success, or the CLI command), so a failed act
 """
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
@@ -57,28 +55,13 @@ def department_for(category: Category | str) -> str:
 
 # --- reading -------------------------------------------------------------------------------------------
 
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    per_page: int
-    total_exact: bool = True  # False: there are more than `total`
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-
 def _visible(user):
     """The WHERE clause of what `user` may read, from the one authorization decision point."""
     scope = authz.institution_scope(user)
     if scope.all:
         return None
     if scope.cells:
-        from registry.grid.services import institutions_in_cells
-
-        return Institution.id.in_(institutions_in_cells(scope.cells))
+        return Institution.id.in_(scope.institutions)
     return Institution.department_code.in_(scope.departments) if scope.departments else Institution.id.is_(None)
 
 

@@ -1,7 +1,8 @@
-"""The register's pages: the list, one institution, registering, editing, lifecycle, import."""
+"""The register's pages: registering, editing, lifecycle, import. Its list is the search's (registry/search/listing.py),
+one institution's page the dossier's (registry/dossier/views.py), both on this blueprint."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
@@ -9,11 +10,10 @@ from registry.core import authz
 from registry.core.errors import Invalid, Stale
 from registry.core.forms import choices
 from registry.core.models import local_today
-from registry.core.web import page_arg, translated
+from registry.core.web import translated
 from registry.register import importing, services
 from registry.register.forms import ACTION_LABELS, CATEGORY_LABELS, FIELD_LABELS, STATUS_LABELS, TEACHING_MODE_LABELS, TRANSITION_LABELS, ImportForm, InstitutionForm, TransitionForm
-from registry.register.rules import FINAL_TRANSITIONS, FLAG_LABELS, TRANSITIONS, Status
-from registry.search import services as search
+from registry.register.rules import FINAL_TRANSITIONS, FLAG_LABELS
 
 bp = Blueprint("register", __name__)
 
@@ -25,30 +25,6 @@ def labels():
     return {"FLAG_LABELS": FLAG_LABELS,  # message ids, translated where shown
             **translated(CATEGORY_LABELS=CATEGORY_LABELS, STATUS_LABELS=STATUS_LABELS, TEACHING_MODE_LABELS=TEACHING_MODE_LABELS,
                          ACTION_LABELS=ACTION_LABELS, FIELD_LABELS=FIELD_LABELS)}
-
-
-@bp.get("/institutions")
-@login_required
-def institutions():
-    """The register's one search box and its filters; remembered for the session, so coming back shows the
-    same list, and held in the URL, so a search can be bookmarked and shared."""
-    if "reset" in request.args:
-        session.pop("institution_filters", None)
-        return redirect(url_for("register.institutions"))
-    if not request.args and session.get("institution_filters"):
-        return redirect(url_for("register.institutions", **session["institution_filters"]))
-    query = search.SearchQuery.from_args(request.args)
-    session["institution_filters"] = query.as_args()
-    result = search.search(current_user, query, page=page_arg(), per_page=50)
-    return render_template("register/list.html", page=result, filters=query, districts=services.districts(),
-                           departments=services.departments(), scope=authz.institution_scope(current_user),
-                           cell_filter=_cell_filter(query.cell))
-
-
-def _cell_filter(code: str):
-    from registry.grid.services import cell_filter
-
-    return cell_filter(current_user, code)
 
 
 def _form_choices(form: InstitutionForm) -> InstitutionForm:
@@ -85,17 +61,6 @@ def _status(form) -> int:
 def _flash_flags(institution) -> None:
     for flag in institution.flags or []:
         flash(gettext(FLAG_LABELS[flag]), "warning")
-
-
-@bp.get("/institutions/<int:institution_id>")
-@login_required
-def institution(institution_id: int):
-    record = services.get_institution(current_user, institution_id)
-    transitions = [s.value for s in sorted(TRANSITIONS[record.status], key=list(Status).index)
-                   if not (s is Status.converted and record.category != "academic")]
-    return render_template("register/detail.html", institution=record, history=services.history(current_user, institution_id),
-                           successor=services.successor(record), transitions=transitions,
-                           transition_labels=TRANSITION_LABELS)
 
 
 @bp.route("/institutions/<int:institution_id>/edit", methods=["GET", "POST"])

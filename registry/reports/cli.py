@@ -8,6 +8,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from registry.core.commands import fail
+
 
 def register_report_commands(app) -> None:
     app.cli.add_command(bulletin_command)
@@ -23,16 +25,15 @@ def register_report_commands(app) -> None:
 @with_appcontext
 def bulletin_command(start, end, city, form, output):
     """Every indicator of the bulletin for a period, by district and for the city."""
-    from registry.cli import _fail
     from registry.core.errors import Invalid
     from registry.reports import export, services
 
     if bool(start) != bool(end):
-        _fail("Give both --from and --to, or neither (the last full half-month).")
+        fail("Give both --from and --to, or neither (the last full half-month).")
     try:
         period = services.parse_period(start, end)
     except Invalid as error:
-        _fail("; ".join(m for messages in error.fields.values() for m in messages) or error.message)
+        fail("; ".join(m for messages in error.fields.values() for m in messages) or error.message)
     with current_app.test_request_context():  # the figures' links are built like the page's
         report = services.bulletin(None, period=period, city=city)
         if form == "json":
@@ -47,7 +48,7 @@ def bulletin_command(start, end, city, form, output):
         click.echo(f"{report.city.name} {report.period.start}–{report.period.end}: {output}", err=True)
         return
     if form == "xlsx" and sys.stdout.isatty():
-        _fail("XLSX is binary: give --output FILE or redirect the output.")
+        fail("XLSX is binary: give --output FILE or redirect the output.")
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()

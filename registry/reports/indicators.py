@@ -19,12 +19,12 @@ from sqlalchemy import Select, func, or_, select
 from registry.core.models import LOCAL_TIMEZONE
 from registry.escrow.models import Charge, Escrow, EscrowStatusChange, Statement
 from registry.escrow.rules import LIVE, EscrowStatus
-from registry.grid import rules as grid_rules
 from registry.grid.models import CellAssignment, Visit
 from registry.register.models import Institution, StatusChange
 from registry.register.rules import Category, Status
 from registry.reports import as_of
 from registry.reports.rules import Period
+from registry.core.dates import add_months
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ def visits_due(period: Period, context: Context) -> Select:
     before the period, or last visited so long before that the next visit was due by its last day."""
     start, _ = utc_bounds(period)
     # grid rules: due on add_months(last visit, every); due by `end` when the last visit was on or before this day
-    latest_allowed = grid_rules.add_months(period.end, -context.visit_every_months)
+    latest_allowed = add_months(period.end, -context.visit_every_months)
     cutoff, _ = utc_bounds(Period(latest_allowed + timedelta(days=1), latest_allowed + timedelta(days=1)))
     day = as_of.statuses_on(period.end)
     recent = select(Visit.institution_id).where(Visit.visited_at >= cutoff, Visit.visited_at < start)
@@ -227,7 +227,7 @@ def escrow_holding(period: Period, context: Context) -> Select:
     charged fees within one charging cycle (3 months by default) before."""
     latest = latest_statements_on(period.end)
     charged = select(Charge.institution_id).where(
-        Charge.charged_on <= period.end, Charge.charged_on > grid_rules.add_months(period.end, -context.charge_months))
+        Charge.charged_on <= period.end, Charge.charged_on > add_months(period.end, -context.charge_months))
     by_statement = select(latest.c.institution_id).where(latest.c.unearned > 0)
     holders = by_statement.union(charged).subquery("holders")
     return _institutions(source=holders, id_column=holders.c.institution_id)

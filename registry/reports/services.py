@@ -24,10 +24,11 @@ from registry.extensions import db
 from registry.grid.models import Cell, CellAssignment, Visit
 from registry.register.models import District, Institution
 from registry.register.rules import Category
-from registry.register.services import Page
+from registry.core.pager import Page
 from registry.reports import as_of, indicators, rules
 from registry.reports.indicators import BY_KEY, ENFORCEMENT_SECTIONS, INDICATORS, SECTIONS, Context, Indicator
 from registry.reports.rules import Period
+from registry.core.dates import add_months
 
 NO_CELL = 0  # the per-cell table's row for records in no cell
 PERIOD_FREE = frozenset({"academic_baseline"})  # the same whatever the period
@@ -131,7 +132,6 @@ def _count_escrow(period: Period, ctx: Context, counts: Counts) -> None:
     (`indicators.escrow_*`), which list the records."""
     from registry.escrow.models import Charge, Escrow
     from registry.escrow.rules import LIVE, EscrowStatus
-    from registry.grid import rules as grid_rules
 
     day = indicators.escrow_statuses_on(period.end)
     accounts = {}  # institution id → live with an account (a live status on an account with a number)
@@ -159,7 +159,7 @@ def _count_escrow(period: Period, ctx: Context, counts: Counts) -> None:
                 low = by_district["escrow_low_coverage"]
                 low[district] = low.get(district, 0) + 1
     charged = select(Charge.institution_id).where(
-        Charge.charged_on <= period.end, Charge.charged_on > grid_rules.add_months(period.end, -ctx.charge_months)
+        Charge.charged_on <= period.end, Charge.charged_on > add_months(period.end, -ctx.charge_months)
     ).distinct().subquery("charged")
     for district, institution_id in db.session.execute(
             select(Institution.district, Institution.id).join(charged, charged.c.institution_id == Institution.id)):

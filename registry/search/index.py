@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import event, inspect
 
 from registry.register.models import Institution
-from registry.search.keys import SOURCE_FIELDS, keys
+from registry.register.search_keys import SOURCE_FIELDS, keys
 
 
 def _values(institution: Institution) -> dict:

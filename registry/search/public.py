@@ -11,8 +11,8 @@ from registry.escrow.rules import EscrowStatus
 from registry.extensions import db
 from registry.register.models import Institution
 from registry.register.rules import Status
-from registry.register.services import Page
-from registry.search.keys import terms
+from registry.core.pager import Page
+from registry.register.search_keys import terms
 
 PUBLIC_STATUSES = (Status.licensed, Status.suspended, Status.revoked, Status.deregistered)
 LISTS = {

@@ -23,8 +23,9 @@ from registry.extensions import db
 from registry.grid.models import Cell, CellAssignment
 from registry.register.models import Department, District, Institution
 from registry.register.rules import Category, Status
-from registry.register.services import Page, visible_condition
-from registry.search.keys import SHORT_TERM, terms
+from registry.core.pager import Page
+from registry.register.services import visible_condition
+from registry.register.search_keys import SHORT_TERM, terms
 
 SORTS = ("relevance", "name", "licensed_on")
 MAX_QUERY = 100

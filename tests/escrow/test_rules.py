@@ -5,6 +5,7 @@ from fractions import Fraction
 import pytest
 
 from registry.config import ConfigError, escrow_settings
+from registry.core import dates, money
 from registry.escrow import rules
 from registry.escrow.rules import EscrowStatus, Facts, Limits, Period
 
@@ -18,21 +19,21 @@ LIMITS = Limits()
     (" 0.01 ", 1), ("-3.50", -350), (5000, 500000), (12345.67, 1234567), (0.1, 10), ("", None), (None, None),
 ])
 def test_parse_money(typed, fen):
-    assert rules.parse_money(typed) == fen
+    assert money.parse_money(typed) == fen
 
 
 @pytest.mark.parametrize("typed", ["12.345", "1.2.3", "abc", "1e5", "NaN", True, float("nan"), float("inf"), "10000000000000", [1]])
 def test_parse_money_refuses(typed):
     with pytest.raises(ValueError):
-        rules.parse_money(typed)
+        money.parse_money(typed)
 
 
 def test_money_is_shown_in_yuan_with_separators():
-    assert rules.format_yuan(123456789) == "¥1,234,567.89"
-    assert rules.format_yuan(5) == "¥0.05"
-    assert rules.format_yuan(-150000) == "-¥1,500.00"
-    assert rules.format_yuan(None) == "—"
-    assert rules.yuan_text(1234567) == "12345.67" and rules.yuan_text(-5) == "-0.05"
+    assert money.format_yuan(123456789) == "¥1,234,567.89"
+    assert money.format_yuan(5) == "¥0.05"
+    assert money.format_yuan(-150000) == "-¥1,500.00"
+    assert money.format_yuan(None) == "—"
+    assert money.yuan_text(1234567) == "12345.67" and money.yuan_text(-5) == "-0.05"
 
 
 # --- account numbers ------------------------------------------------------------------------------------
@@ -55,23 +56,23 @@ def test_account_number_check():
 
 @pytest.mark.parametrize("typed", ["2026-10-31", "2026/10/31", "2026.10.31", "20261031", "2026年10月31日", "2026-10-31 "])
 def test_dates_as_banks_write_them(typed):
-    assert rules.parse_day(typed) == date(2026, 10, 31)
+    assert dates.parse_day(typed) == date(2026, 10, 31)
 
 
 def test_bad_dates_and_months():
     for typed in ("2026-02-30", "31/10/2026", "yesterday"):
         with pytest.raises(ValueError):
-            rules.parse_day(typed)
-    assert rules.parse_month("2026-02") == (date(2026, 2, 1), date(2026, 2, 28))
-    assert rules.parse_month("2028年2月") == (date(2028, 2, 1), date(2028, 2, 29))
+            dates.parse_day(typed)
+    assert dates.parse_month("2026-02") == (date(2026, 2, 1), date(2026, 2, 28))
+    assert dates.parse_month("2028年2月") == (date(2028, 2, 1), date(2028, 2, 29))
     with pytest.raises(ValueError):
-        rules.parse_month("2026-13")
+        dates.parse_month("2026-13")
 
 
 def test_add_months_keeps_inside_the_month():
-    assert rules.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-    assert rules.add_months(date(2026, 3, 15), -3) == date(2025, 12, 15)
-    assert rules.add_months(date(2026, 12, 1), 1) == date(2027, 1, 1)
+    assert dates.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert dates.add_months(date(2026, 3, 15), -3) == date(2025, 12, 15)
+    assert dates.add_months(date(2026, 12, 1), 1) == date(2027, 1, 1)
 
 
 # --- charges --------------------------------------------------------------------------------------------

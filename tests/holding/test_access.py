@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from registry.core.audit import AuditEntry
+from registry.core.photos import Upload
 from registry.extensions import db
 
 # Who may read and who may change a record of an arts institution (supervised by culture: the `arts` officer).
@@ -103,7 +104,7 @@ def records(users, make_user, make_institution):
     db.session.commit()
     visit = grid.record_visit(worker, {"institution_id": institution.id, "latitude": 28.0124, "longitude": 120.6544,
                                        "accuracy": 10, "notes": "正常营业"},
-                              photos=[grid.Upload("门口.png", _png())]).visit
+                              photos=[Upload("门口.png", _png())]).visit
     db.session.commit()
     return {"institution": institution.id, "statement": statement.id, "charge": charge.id, "visit": visit.id,
             "photo": visit.photos[0].id, **_enforcement_records(institution, users["arts"], make_user("arts2", "officer", "culture"))}
@@ -111,7 +112,6 @@ def records(users, make_user, make_institution):
 
 def _enforcement_records(institution, arts, arts2) -> dict:
     from registry.enforcement import services
-    from registry.grid.services import Upload
 
     results = {i.key: "pass" for i in services.checklist("arts")}
     results["fire_safety"] = "fail"

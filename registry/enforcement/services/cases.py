@@ -18,12 +18,12 @@ from registry.enforcement.models import CaseStep, Fine, PenaltyCase
 from registry.enforcement.rules import Sanction, Step
 from registry.enforcement.services import checklists
 from registry.core.versions import check_version, flush_versioned
-from registry.enforcement.services.common import (day, enforcement_staff, invalid, like,
-                                                  money, names, nothing, paged, record_id, scoped, text)
+from registry.enforcement.services.common import (day, enforcement_staff, get_inspection, get_lead, invalid,
+                                                  like, money, names, nothing, paged, record_id, scoped, text)
 from registry.extensions import db
 from registry.register import services as register
 from registry.register.models import Institution
-from registry.register.services import Page
+from registry.core.pager import Page
 
 STEP_FIELDS = ("step", "on", "people", "documents", "note")
 
@@ -73,9 +73,6 @@ def _next_serial(department: str, year: int) -> int:
 
 def open_case(user, raw: dict) -> PenaltyCase:
     """Open a case (立案) about an institution or an unregistered operator, from a lead or an inspection or directly."""
-    from registry.enforcement.services.inspections import get_inspection
-    from registry.enforcement.services.leads import get_lead
-
     authz.require(user, "case.open")
     problems: dict = {}
     lead_id = record_id(raw, "lead_id", problems, gettext("There is no such lead."))

@@ -1,14 +1,18 @@
-"""What enforcement's actions share: validation errors, dates and amounts as typed, versions, staff, scope."""
+"""What enforcement's actions share: validation errors, dates and amounts as typed, versions, staff, scope, and the
+lookups of an inspection and a lead that cases, leads and inspections all make."""
 from __future__ import annotations
 
 from flask_babel import gettext
 from sqlalchemy import false, select
 
 from registry.accounts.models import Role, User
-from registry.core.errors import Invalid
+from registry.core import authz
+from registry.core.dates import parse_day
+from registry.core.errors import Invalid, NotFound
 from registry.core.models import MAX_ID
+from registry.core.money import parse_money
 from registry.core.problems import Problem, translate
-from registry.escrow.rules import parse_day, parse_money
+from registry.enforcement.models import Inspection, Lead
 from registry.extensions import db
 
 ENFORCEMENT_ROLES = (Role.officer, Role.market)
@@ -123,8 +127,26 @@ def paged(query, *order, page: int, per_page: int):
     """One page of `query` in `order`, with the count of all its rows."""
     from sqlalchemy import func
 
-    from registry.register.services import Page
+    from registry.core.pager import Page
 
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = list(db.session.scalars(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)))
     return Page(items, total, page, per_page)
+
+
+def get_inspection(user, inspection_id: int) -> Inspection:
+    """The inspection, or NotFound; Forbidden when `user` may not read it."""
+    inspection = db.session.get(Inspection, inspection_id)
+    if inspection is None:
+        raise NotFound(gettext("There is no inspection with id %(id)s.", id=inspection_id))
+    authz.require(user, "inspection.view", inspection)
+    return inspection
+
+
+def get_lead(user, lead_id: int) -> Lead:
+    """The lead, or NotFound; Forbidden when `user` may not read it."""
+    lead = db.session.get(Lead, lead_id)
+    if lead is None:
+        raise NotFound(gettext("There is no lead with id %(id)s.", id=lead_id))
+    authz.require(user, "lead.view", lead)
+    return lead

@@ -18,7 +18,7 @@ from registry.enforcement.services.cases import visible as visible_cases
 from registry.core.versions import check_version, flush_versioned
 from registry.enforcement.services.common import day, invalid, money, paged, scoped, text
 from registry.extensions import db
-from registry.register.services import Page
+from registry.core.pager import Page
 
 
 def get_fine(user, fine_id: int) -> Fine:

@@ -7,23 +7,22 @@ from datetime import date
 from flask_babel import gettext
 from sqlalchemy import exists, or_, select
 
-from registry.core import audit, authz
+from registry.core import audit, authz, storage
 from registry.core.errors import NotFound
 from registry.core.models import local_today
+from registry.core.photos import Upload, clean_photo
 from registry.enforcement import rules
 from registry.enforcement.models import Inspection, InspectionResult, InspectionStaff
 from registry.enforcement.rules import Outcome, Result
 from registry.enforcement.services import checklists
 from registry.core.versions import check_version, flush_versioned
-from registry.enforcement.services.common import (day, enforcement_staff, invalid,
+from registry.enforcement.services.common import (day, enforcement_staff, get_inspection, invalid,
                                                   names, nothing, paged, record_id, scoped, text,
                                                   user_department)
 from registry.extensions import db
-from registry.grid import storage
-from registry.grid.services import Upload, clean_photo
 from registry.register import services as register
 from registry.register.models import Institution
-from registry.register.services import Page
+from registry.core.pager import Page
 
 
 def visible(user):
@@ -35,15 +34,6 @@ def visible(user):
     department = user.department_code
     took_part = exists().where(InspectionStaff.inspection_id == Inspection.id, InspectionStaff.department_code == department)
     return or_(Institution.department_code == department, Inspection.department_code == department, took_part)
-
-
-def get_inspection(user, inspection_id: int) -> Inspection:
-    """The inspection, or NotFound; Forbidden when `user` may not read it."""
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None:
-        raise NotFound(gettext("There is no inspection with id %(id)s.", id=inspection_id))
-    authz.require(user, "inspection.view", inspection)
-    return inspection
 
 
 def get_result(user, inspection_id: int, result_id: int) -> InspectionResult:

@@ -16,20 +16,19 @@ from sqlalchemy.exc import IntegrityError
 
 from registry.accounts.models import User
 from registry.core import audit, authz
-from registry.core.errors import NotFound
 from registry.core.models import local_today
 from registry.enforcement import rules
 from registry.enforcement.models import Lead
 from registry.enforcement.rules import LeadOutcome, LeadSource, LeadState
 from registry.core.versions import check_version, flush_versioned
-from registry.enforcement.services.common import (day, enforcement_staff, invalid, like,
-                                                  nothing, paged, record_id, scoped, staff_choices, text)
+from registry.enforcement.services.common import (day, enforcement_staff, get_inspection, get_lead, invalid,
+                                                  like, nothing, paged, record_id, scoped, staff_choices, text)
 from registry.extensions import db
 from registry.grid.signals import visit_reported
 from registry.register import services as register
 from registry.register.models import Institution
 from registry.register.rules import Status
-from registry.register.services import Page
+from registry.core.pager import Page
 
 PHONE_DIGITS = (7, 15)
 
@@ -43,15 +42,6 @@ def visible(user):
     if user.role == "grid_worker":
         return Lead.reported_by_id == user.id
     return nothing()
-
-
-def get_lead(user, lead_id: int) -> Lead:
-    """The lead, or NotFound; Forbidden when `user` may not read it."""
-    lead = db.session.get(Lead, lead_id)
-    if lead is None:
-        raise NotFound(gettext("There is no lead with id %(id)s.", id=lead_id))
-    authz.require(user, "lead.view", lead)
-    return lead
 
 
 def lead_days() -> int:
@@ -166,10 +156,8 @@ def submit_public_lead(raw: dict) -> Lead:
 
 def lead_from_visit_report(report) -> Lead:
     """The lead a grid worker's report (上报) becomes, in the report's own transaction."""
-    from registry.grid.forms import CHECKLIST_LABELS
-
     visit = report.visit
-    found = "；".join(str(CHECKLIST_LABELS.get(key, key)) for key in report.findings or [])
+    found = "；".join(gettext(label) for label in report.finding_labels())
     description = "；".join(part for part in (found, report.notes or "") if part) or gettext("Reported from a site visit.")
     received = visit.visited_at.date() if visit.visited_at else local_today()
     lead = _new(LeadSource.grid, institution=report.institution or db.session.get(Institution, report.institution_id),
@@ -190,8 +178,6 @@ visit_reported.connect(_on_visit_reported)
 
 def refer_from_inspection(user, inspection_id: int, raw: dict) -> Lead:
     """Refer a finding of an inspection as a lead, to the department it belongs to (e.g. fees to market regulation)."""
-    from registry.enforcement.services.inspections import get_inspection
-
     inspection = get_inspection(user, inspection_id)
     authz.require(user, "inspection.create", inspection.institution)
     problems: dict = {}
