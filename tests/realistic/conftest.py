@@ -18,7 +18,7 @@ ROLES = ("admin", *OFFICERS, "market", "grid", "public")
 @pytest.fixture(scope="package")
 def demo_database(template_database, tmp_path_factory):
     """A migrated database holding the demo's data; read, never written, by the tests of this folder."""
-    from registry.cli import load_demo
+    from registry.commands import load_demo
 
     if PG_URL:
         url = PG_URL

@@ -23,7 +23,7 @@ import pytest
 from openpyxl import load_workbook
 
 from registry.config import PROJECT_ROOT
-from tests.holding.test_several_processes import Browser, _free_port, _ready
+from tests.holding.test_several_processes import BOOT_SECONDS, Browser, _free_port, _ready
 from tests.realistic.conftest import DEMO_PASSWORD, OFFICERS, ROLES
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -66,8 +66,8 @@ def server(demo_database, tmp_path_factory):
                                     "wsgi:app"], cwd=PROJECT_ROOT, env=env, stdout=output, stderr=output)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300  # a loaded machine takes its time to boot the workers
-        while not _serving(url):
+        deadline = time.monotonic() + BOOT_SECONDS
+        while not _ready(url):
             assert process.poll() is None, log.read_text()
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.5)
@@ -75,13 +75,6 @@ def server(demo_database, tmp_path_factory):
     finally:
         process.terminate()
         process.wait(timeout=30)
-
-
-def _serving(url: str) -> bool:
-    try:
-        return _ready(url)
-    except OSError:  # a worker still booting: the request timed out
-        return False
 
 
 def _fetch(browser: Browser, url: str):
