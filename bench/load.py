@@ -54,6 +54,7 @@ sys.path.insert(0, str(BENCH))
 from import_institutions import make_csv, run  # noqa: E402
 
 from registry.commands import demo_bounds  # noqa: E402
+from registry.grid.rules import ALL_CLEAR  # noqa: E402
 
 PASSWORD = "load-test-password-1"
 KINDS = ("bare", "search", "institution", "visit", "mixed")
@@ -244,7 +245,8 @@ def check_each(base: str, bare: str, data: Path) -> None:
         assert status == 200 and "</html>" in body, (path, status, body[:300])
     worker, institution, lat, lon = first("visit").split()
     status, body = _send(opener, base + "/api/v1/visits", json_body={
-        "institution_id": int(institution), "latitude": float(lat), "longitude": float(lon), "accuracy": 10},
+        "institution_id": int(institution), "latitude": float(lat), "longitude": float(lon), "accuracy": 10,
+        "checklist": ALL_CLEAR},
         headers={"Authorization": "Bearer " + first("token")})
     assert status == 201 and not json.loads(body)["flagged"], (status, body[:300])
 

@@ -179,7 +179,7 @@ def build_enforcement(connection, *, inspections: int, leads: int, rng, today: d
     departments = sorted(set(DEPARTMENTS.values()) | {"market"})
     connection.execute(insert(User.__table__), [
         {"username": f"bench-{d}-{n}", "display_name": "", "password_hash": "!", "role": Role.officer,
-         "department_code": d, "active": True, "failed_logins": 0, "session_generation": 0}
+         "department_code": d, "active": True, "session_generation": 0}
         for d in departments for n in range(TEAM)])
     officers = {d: [i for (i,) in connection.execute(text(
         "SELECT id FROM users WHERE username LIKE :p ORDER BY id"), {"p": f"bench-{d}-%"})] for d in departments}

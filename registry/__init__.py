@@ -1,8 +1,9 @@
 """The off-campus training institution regulatory registry (校外培训机构监管登记系统)."""
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, g, has_request_context, request, session
 from werkzeug.exceptions import NotFound
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from registry import config as settings
@@ -11,13 +12,19 @@ from registry.extensions import babel, csrf, db, limiter, login, migrate
 
 
 def create_app(config: dict | None = None, *, demo: bool = False) -> Flask:
-    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"), instance_relative_config=True)
+    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"), instance_relative_config=True,
+                instance_path=settings.instance_folder())
     app.config.update(settings.DEFAULTS)
     overrides = config or {}
     # A caller that passes its own secret (tests, scripts) is not refused for a missing environment one.
     app.config.update(settings.from_environment(app.instance_path, demo=demo or "SECRET_KEY" in overrides))
     app.config.update(overrides)
     app.url_map.converters["int"] = DatabaseId
+    if app.config["REGISTRY_PROXY_COUNT"]:
+        # Behind that many proxies, the client is the address they forwarded (rate limits, login locks), and the
+        # scheme the one it used; with none, a forwarded header is the client's own word and is ignored.
+        count = app.config["REGISTRY_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
     _init_extensions(app)
     _register_areas(app)
     return app
@@ -43,7 +50,8 @@ def select_locale() -> str:
     if not has_request_context():
         return "zh_CN"  # commands speak the users' language
     choice = session.get("locale")
-    if not choice and current_user and current_user.is_authenticated:
+    # With the database down the user cannot be loaded: the error page speaks the default or the chosen language.
+    if not choice and not g.get("database_unavailable") and current_user and current_user.is_authenticated:
         choice = current_user.locale
     if choice in settings.DEFAULTS["LANGUAGES"]:
         return choice
@@ -55,6 +63,7 @@ def select_locale() -> str:
 def _init_extensions(app: Flask) -> None:
     from registry.core import database
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(app.config)
     db.init_app(app)
     database.configure_engines(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -71,7 +80,7 @@ def _register_areas(app: Flask) -> None:
     from registry.accounts import api as account_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.accounts import identity  # noqa: F401  (who a session or token is)
     from registry.accounts import views as account_views
-    from registry.commands import register_commands
+    from registry.commands import add_commands
     from registry.core import api, authz, openapi, web  # noqa: F401  (openapi: serves the document)
     from registry.register import api as register_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.register import views as register_views
@@ -102,4 +111,4 @@ def _register_areas(app: Flask) -> None:
     app.register_blueprint(report_views.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
-    register_commands(app)
+    add_commands(app.cli)  # also on the app's own group, which `app.test_cli_runner()` invokes

@@ -1,10 +1,13 @@
 """Settings, read from environment variables in one place (listed in README.md)."""
 from __future__ import annotations
 
+import json
 import os
 from datetime import date
 import secrets
 from pathlib import Path
+
+from registry.core.models import LOCAL_TIMEZONE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -116,24 +119,58 @@ def instance_secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+DEMO_MARKER = "demo.json"
+
+
+def instance_folder() -> str | None:
+    """REGISTRY_INSTANCE_DIR: where the demo keeps its database, key and uploads (Flask's default when unset)."""
+    folder = os.environ.get("REGISTRY_INSTANCE_DIR")
+    return str(Path(folder).resolve()) if folder else None
+
+
+def mark_demo(instance_path: str, database_url: str, bounds: str) -> None:
+    """Record that this instance folder holds the demo on `database_url`, so the README's other commands run on
+    it as the demo does (its kept key, its city's bounds) without REGISTRY_ENV=development."""
+    path = Path(instance_path) / DEMO_MARKER
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"database_url": database_url, "bounds": bounds}), encoding="utf-8")
+
+
+def demo_marker(instance_path: str, database_url: str) -> dict | None:
+    """The demo's record when this instance folder holds the demo on this very database, else None."""
+    try:
+        marker = json.loads((Path(instance_path) / DEMO_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return marker if isinstance(marker, dict) and marker.get("database_url") == database_url else None
+
+
 def from_environment(instance_path: str, *, demo: bool = False) -> dict:
     env = os.environ
-    production = env.get("REGISTRY_ENV", "production") == "production" and not demo
+    database_url = env.get("REGISTRY_DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'registry.sqlite'}"
+    # An explicit REGISTRY_ENV=production never runs as the demo, whatever the instance folder holds.
+    marker = None if demo or env.get("REGISTRY_ENV") == "production" else demo_marker(instance_path, database_url)
+    production = env.get("REGISTRY_ENV", "production") == "production" and not demo and marker is None
     secret = env.get("REGISTRY_SECRET_KEY")
     if not secret:
         if production:
             raise ConfigError(
-                "REGISTRY_SECRET_KEY is not set. Set it to a long random string "
-                "(or run `registry demo`, which keeps its own key in the instance folder)."
+                "REGISTRY_SECRET_KEY is not set: set it to a long random string, or run `registry demo` "
+                "(which keeps its own key in the instance folder), or set REGISTRY_ENV=development."
             )
         secret = instance_secret_key(instance_path)
-    database_url = env.get("REGISTRY_DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'registry.sqlite'}"
+    bounds = env.get("REGISTRY_BOUNDS") or (marker or {}).get("bounds")
     return {
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "REGISTRY_BOUNDS": parse_bounds(env.get("REGISTRY_BOUNDS")),
+        "REGISTRY_BOUNDS": parse_bounds(bounds),
         "REGISTRY_CATEGORY_DEPARTMENTS": parse_category_departments(env.get("REGISTRY_CATEGORY_DEPARTMENTS")),
         "REGISTRY_REDIS_URL": env.get("REGISTRY_REDIS_URL"),
+        "REGISTRY_DATABASE_CONNECT_TIMEOUT": parse_whole(
+            "REGISTRY_DATABASE_CONNECT_TIMEOUT", env.get("REGISTRY_DATABASE_CONNECT_TIMEOUT"), 5, low=1),
+        "REGISTRY_DATABASE_STATEMENT_TIMEOUT": parse_whole(
+            "REGISTRY_DATABASE_STATEMENT_TIMEOUT", env.get("REGISTRY_DATABASE_STATEMENT_TIMEOUT"), 30),
+        "REGISTRY_PROXY_COUNT": parse_whole("REGISTRY_PROXY_COUNT", env.get("REGISTRY_PROXY_COUNT"), 0),
         "REGISTRY_LOGIN_MAX_FAILURES": int(env.get("REGISTRY_LOGIN_MAX_FAILURES", "5")),
         "REGISTRY_LOGIN_LOCK_MINUTES": int(env.get("REGISTRY_LOGIN_LOCK_MINUTES", "15")),
         "REGISTRY_TOKEN_HOURS": int(env.get("REGISTRY_TOKEN_HOURS", "12")),
@@ -169,6 +206,8 @@ def grid_settings(env) -> dict:
         "REGISTRY_VISIT_MAX_ACCURACY_M": metres("REGISTRY_VISIT_MAX_ACCURACY_M", 100),
         "REGISTRY_VISIT_EVERY_MONTHS": parse_whole("REGISTRY_VISIT_EVERY_MONTHS", env.get("REGISTRY_VISIT_EVERY_MONTHS"), 1, low=1),
         "REGISTRY_UPLOAD_DIR": env.get("REGISTRY_UPLOAD_DIR") or None,
+        "REGISTRY_PHOTO_MAX_PIXELS": parse_whole("REGISTRY_PHOTO_MAX_PIXELS", env.get("REGISTRY_PHOTO_MAX_PIXELS"),
+                                                 40_000_000, low=1),
         "REGISTRY_MAP_TILE_URL": env.get("REGISTRY_MAP_TILE_URL", ""),
     }
 
@@ -188,11 +227,14 @@ DEFAULTS = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
     "BABEL_DEFAULT_LOCALE": "zh_CN",
-    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "BABEL_DEFAULT_TIMEZONE": LOCAL_TIMEZONE.key,  # pages show stored times in the time zone dates are taken in
     "BABEL_TRANSLATION_DIRECTORIES": translation_directories(),
     "LANGUAGES": {"zh_CN": "中文", "en": "English"},
     "WTF_CSRF_TIME_LIMIT": None,
     "RATELIMIT_HEADERS_ENABLED": True,
     "PER_PAGE": 50,
     "REGISTRY_PASSWORD_HASH": "scrypt",
+    "REGISTRY_PROXY_COUNT": 0,
+    "REGISTRY_DATABASE_CONNECT_TIMEOUT": 5,
+    "REGISTRY_DATABASE_STATEMENT_TIMEOUT": 30,
 }

@@ -35,7 +35,7 @@ def token():
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         username, password = "", ""
-    user = services.authenticate(username, password)
+    user = services.authenticate(username, password, request.remote_addr or "")
     return jsonify({"token": issue_token(user), "expires_in": current_app.config["REGISTRY_TOKEN_HOURS"] * 3600})
 
 

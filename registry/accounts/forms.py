@@ -21,3 +21,9 @@ class UserForm(BaseForm):
     department = SelectField(_l("Department"), choices=[], validate_choice=False)
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("Password"), render_kw={"autocomplete": "new-password"})
+
+
+class PasswordChangeForm(BaseForm):
+    current_password = PasswordField(_l("Current password"), render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(_l("New password"), render_kw={"autocomplete": "new-password"})
+    repeat_password = PasswordField(_l("New password again"), render_kw={"autocomplete": "new-password"})

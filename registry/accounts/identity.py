@@ -1,11 +1,14 @@
 """Who is asking: the user of a login session (Flask-Login's loader) or of an API bearer token."""
 from __future__ import annotations
 
+from datetime import timezone
+
 from flask import current_app, session
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from registry.accounts.models import User
 from registry.accounts.services import login_session_stands
+from registry.core.models import utcnow
 from registry.extensions import db, login
 
 
@@ -29,7 +32,11 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def issue_token(user) -> str:
-    return _serializer().dumps({"uid": user.id, "gen": user.session_generation})
+    return _serializer().dumps({"uid": user.id, "gen": user.session_generation, "iat": _epoch(utcnow())})
+
+
+def _epoch(moment) -> float:
+    return moment.replace(tzinfo=timezone.utc).timestamp()
 
 
 def user_from_token(token: str):
@@ -41,4 +48,6 @@ def user_from_token(token: str):
     user = db.session.get(User, data.get("uid"))
     if user is None or not user.active or user.session_generation != data.get("gen"):
         return None
+    if user.tokens_ended_at and not data.get("iat", 0) > _epoch(user.tokens_ended_at):
+        return None  # issued before the user logged out
     return user

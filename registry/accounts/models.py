@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.core.audit import Audited
@@ -22,7 +22,7 @@ class Role(StrEnum):
 class User(UserMixin, Audited, Timestamped, db.Model):
     __tablename__ = "users"
     __audit_type__ = "user"
-    __audit_exclude__ = frozenset({"created_at", "updated_at", "failed_logins", "locked_until"})
+    __audit_exclude__ = frozenset({"created_at", "updated_at", "tokens_ended_at"})
     __audit_secret__ = frozenset({"password_hash"})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -33,10 +33,10 @@ class User(UserMixin, Audited, Timestamped, db.Model):
     department_code: Mapped[str | None] = mapped_column(ForeignKey("departments.code"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str | None] = mapped_column(String(10))
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     # Bumped on password change or deactivation: every session and API token issued before is void.
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
+    # Set at logout: API tokens issued before it are void (the user's sessions elsewhere stand).
+    tokens_ended_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     department = relationship("Department", lazy="joined")
 
@@ -63,3 +63,18 @@ class LoginSession(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     started_at: Mapped[datetime] = mapped_column(DateTime)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class LoginFailures(db.Model):
+    """Failed logins to one username from one address. Counted per pair, so that failures from one address lock
+    that address out of that username only, never its owner working elsewhere; and counted for any name typed,
+    existing or not, so the lock says nothing about which accounts exist."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (UniqueConstraint("username", "address"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    address: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)

@@ -8,9 +8,10 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from registry.accounts.models import LoginSession, Role, User
+from registry.accounts.models import LoginFailures, LoginSession, Role, User
 from registry.core import audit, authz
 from registry.core.errors import Invalid, NotFound
 from registry.core.models import utcnow
@@ -88,6 +89,26 @@ def update_user(actor, user_id: int, *, role: str, department_code: str | None, 
     return user
 
 
+def change_own_password(user: User, *, current: str, new: str, repeated: str, login_token: str | None) -> None:
+    """A user's new password, given their current one and checked as create-user checks it; every other login of
+    theirs and every API token they were given ends (this login goes on, re-issued by the caller)."""
+    if not check_password_hash(user.password_hash, current or ""):
+        raise _invalid("current_password", gettext("This is not your current password."))
+    try:
+        _check_password(new)
+    except Invalid as error:
+        raise _invalid("new_password", error.fields["password"][0]) from None
+    if new != repeated:
+        raise _invalid("repeat_password", gettext("The two new passwords differ."))
+    audit.note(db.session, "user.password")
+    user.password_hash = _hash(new)
+    user.session_generation += 1  # voids every session cookie and API token issued before
+    db.session.execute(update(LoginSession).where(
+        LoginSession.user_id == user.id, LoginSession.ended_at.is_(None),
+        LoginSession.token_hash != _token_hash(login_token or "")).values(ended_at=utcnow()))
+    db.session.flush()
+
+
 def get_user(actor, user_id: int) -> User:
     authz.require(actor, "user.manage")
     user = db.session.get(User, user_id)
@@ -101,31 +122,39 @@ def list_users(actor) -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.role, User.username)))
 
 
-def authenticate(username: str, password: str) -> User:
-    """The user whose password this is, or Invalid; locks the account for a while after repeated failures."""
-    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
-    now = utcnow()
-    if user is not None and user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+def authenticate(username: str, password: str, address: str) -> User:
+    """The user whose password this is, or Invalid. Repeated failures for one username from one address lock that
+    pair for a while: the owner logging in from elsewhere is not locked out, and the lock (counted for names that
+    exist or not) does not tell whether an account exists."""
+    username, now = (username or "").strip()[:80], utcnow()
+    failures = db.session.scalar(select(LoginFailures).where(LoginFailures.username == username,
+                                                             LoginFailures.address == address))
+    if failures is not None and failures.locked_until and failures.locked_until > now:
+        minutes = max(1, int((failures.locked_until - now).total_seconds() // 60) + 1)
         raise _invalid("password", gettext("Too many failed attempts: try again in %(minutes)s minutes.", minutes=minutes))
+    user = db.session.scalar(select(User).where(User.username == username))
     if user is None or not check_password_hash(user.password_hash, password or ""):
         if user is None:
             check_password_hash(_DUMMY_HASH, password or "")
-        else:
-            _count_failure(user, now)
+        _count_failure(failures or LoginFailures(username=username, address=address, failures=0), now)
         raise _invalid("password", gettext("Wrong username or password."))
     if not user.active:
         raise _invalid("username", gettext("This account is deactivated."))
-    user.failed_logins, user.locked_until = 0, None
+    if failures is not None:
+        db.session.delete(failures)
     return user
 
 
-def _count_failure(user: User, now) -> None:
-    user.failed_logins += 1
-    if user.failed_logins >= current_app.config["REGISTRY_LOGIN_MAX_FAILURES"]:
-        user.locked_until = now + timedelta(minutes=current_app.config["REGISTRY_LOGIN_LOCK_MINUTES"])
-        user.failed_logins = 0
-    db.session.commit()  # the count must survive the failed request, whose changes are rolled back
+def _count_failure(failures: LoginFailures, now) -> None:
+    failures.failures += 1
+    if failures.failures >= current_app.config["REGISTRY_LOGIN_MAX_FAILURES"]:
+        failures.locked_until = now + timedelta(minutes=current_app.config["REGISTRY_LOGIN_LOCK_MINUTES"])
+        failures.failures = 0
+    db.session.add(failures)
+    try:
+        db.session.commit()  # the count must survive the failed request, whose changes are rolled back
+    except IntegrityError:  # the same pair's first failure counted at the same moment by another request
+        db.session.rollback()
 
 
 def set_locale(user, locale: str) -> None:
@@ -146,10 +175,13 @@ def start_login_session(user: User) -> str:
     return token
 
 
-def end_login_session(token: str | None) -> None:
+def log_out(user, token: str | None) -> None:
+    """End this login, and every API token the user was given (their logins elsewhere stand)."""
     if token:
         db.session.execute(update(LoginSession).where(LoginSession.token_hash == _token_hash(token),
                                                       LoginSession.ended_at.is_(None)).values(ended_at=utcnow()))
+    if user is not None and user.is_authenticated:
+        user.tokens_ended_at = utcnow()
 
 
 def login_session_stands(user_id: int, token: str | None) -> bool:

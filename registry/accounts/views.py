@@ -8,7 +8,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from registry.accounts import services
-from registry.accounts.forms import ROLE_LABELS, LoginForm, UserForm
+from registry.accounts.forms import ROLE_LABELS, LoginForm, PasswordChangeForm, UserForm
 from registry.core.errors import Invalid
 from registry.core.forms import choices
 from registry.extensions import limiter
@@ -18,8 +18,9 @@ bp = Blueprint("accounts", __name__)
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this site: no scheme, no host, no `//` or backslash tricks."""
-    if not target:
+    """Only a path on this site: no scheme, no host, no `//` or backslash tricks, no control character (a line
+    break would end the Location header, and browsers drop it to read `/\n/host` as `//host`)."""
+    if not target or any(ord(c) < 32 or ord(c) == 127 for c in target):
         return url_for("reports.home")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -35,7 +36,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.username.data, form.password.data)
+            user = services.authenticate(form.username.data, form.password.data, request.remote_addr or "")
         except Invalid as error:
             form.take_errors(error)
         else:
@@ -51,13 +52,32 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    services.end_login_session(session.get("login"))
+    services.log_out(current_user._get_current_object(), session.get("login"))
     logout_user()
     locale = session.get("locale")
     session.clear()
     if locale:
         session["locale"] = locale
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """The signed-in user's account, and their own password change."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            services.change_own_password(user, current=form.current_password.data or "", new=form.new_password.data or "",
+                                         repeated=form.repeat_password.data or "", login_token=session.get("login"))
+        except Invalid as error:
+            form.take_errors(error)
+        else:
+            login_user(user)  # this login goes on under the new session generation
+            flash(gettext("Your password is changed. Your other logins and API tokens have ended."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form, role_labels=ROLE_LABELS), 422 if form.errors else 200
 
 
 @bp.post("/language")

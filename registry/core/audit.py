@@ -21,6 +21,8 @@ from registry.core.models import Base, utcnow
 GENESIS = "0" * 64
 # Key of the PostgreSQL advisory lock that serialises appends, so two transactions never chain to one entry.
 APPEND_LOCK = 0x5EC1_57E7
+# Who a change is recorded as when no user made it (a command, a rule).
+SYSTEM_ACTOR = "system"
 
 
 class AuditEntry(Base):
@@ -80,7 +82,7 @@ class Change:
 # --- who and what ---------------------------------------------------------------------------------------
 
 def set_actor(session: Session, user) -> None:
-    session.info["actor"] = (user.id, user.username) if user is not None else (None, "system")
+    session.info["actor"] = (user.id, user.username) if user is not None else (None, SYSTEM_ACTOR)
 
 
 def note(session: Session, action: str, reason: str | None = None) -> None:
@@ -187,7 +189,7 @@ def _record_flush(session: Session, flush_context) -> None:
     changes = _changes_in_flush(session)
     if changes:
         action = session.info.get("action") or f"{changes[0].entity_type}.change"
-        append(session.connection(), changes, actor=session.info.get("actor", (None, "system")),
+        append(session.connection(), changes, actor=session.info.get("actor", (None, SYSTEM_ACTOR)),
                action=action, reason=session.info.get("reason"))
 
 

@@ -33,6 +33,7 @@ ACTIONS = (
     "inspection.list",
     "inspection.view",
     "inspection.create",
+    "inspection.note",
     "lead.list",
     "lead.view",
     "lead.create",
@@ -81,16 +82,17 @@ def init_app(app, *, worker_scope) -> None:
 
 
 def _worker_scope(user) -> Scope:
-    """The grid worker's scope, worked out once per request: every decision of the request reads the same one. Kept in
-    the request's environ, not in `g`, which outlives the request where an app context is already pushed (tests, jobs)."""
+    """The grid worker's scope, worked out once per request: every decision of the request reads the same one. Kept
+    on the request itself, not on `g`: an application context can outlive a request (a test's, a shell's) and would
+    carry the cells of one request into the next."""
     from flask import current_app, has_request_context, request
 
-    kept = request.environ.get("registry.worker_scope") if has_request_context() else None
-    if kept is not None and kept[0] == user.id:
-        return kept[1]
+    cached = getattr(request, "registry_worker_scope", (None,)) if has_request_context() else (None,)
+    if cached[0] == user.id:
+        return cached[1]
     scope = current_app.extensions["registry.worker_scope"](user)
     if has_request_context():
-        request.environ["registry.worker_scope"] = (user.id, scope)
+        request.registry_worker_scope = (user.id, scope)
     return scope
 
 
@@ -172,6 +174,9 @@ def _enforcement(user, action: str, obj) -> bool:
         return user.role == MARKET or (user.role == OFFICER and (
             institution_scope(user).allows(obj.institution.department_code)
             or user.department_code in obj.partner_departments or user.department_code == obj.department_code))
+    if action == "inspection.note":  # obj: the inspection; added to by the departments that made it, not by readers
+        return user.role in (OFFICER, MARKET) and bool(user.department_code) and (
+            user.department_code == obj.department_code or user.department_code in obj.partner_departments)
     if action == "inspection.create":  # obj: the institution; market regulation inspects every category
         return user.role == MARKET or _own_department(user, obj.department_code)
     if action == "lead.view":

@@ -33,6 +33,21 @@ def _sqlite_begin_immediate(connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def engine_options(config: dict) -> dict:
+    """The engine's options with the database timeouts. PostgreSQL: a connection not made within
+    REGISTRY_DATABASE_CONNECT_TIMEOUT seconds (a server down, or one that accepts and never answers) fails, and a
+    statement running longer than REGISTRY_DATABASE_STATEMENT_TIMEOUT seconds is cancelled by the server; either
+    answers 503. SQLite is a local file: waiting for its one write lock is bounded by the busy timeout."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", config["REGISTRY_DATABASE_CONNECT_TIMEOUT"])
+        statement_ms = int(config["REGISTRY_DATABASE_STATEMENT_TIMEOUT"] * 1000)
+        connect_args.setdefault("options", f"-c statement_timeout={statement_ms}")
+        options["connect_args"] = connect_args
+    return options
+
+
 def configure_engines(app: Flask) -> None:
     with app.app_context():
         from registry.extensions import db

@@ -34,7 +34,7 @@ class BaseForm(FlaskForm):
         """Show a service's validation errors beside the fields they belong to."""
         unplaced = []
         for name, messages in error.fields.items():
-            if name in self:
+            if name in self and self[name].type not in ("HiddenField", "CSRFTokenField"):  # shown beside it
                 self[name].errors = list(self[name].errors or []) + list(messages)
             else:
                 unplaced.extend(messages)

@@ -33,6 +33,17 @@ def local_today() -> date:
     return datetime.now(LOCAL_TIMEZONE).date()
 
 
+def local_time(moment: datetime) -> datetime:
+    """A stored time (naive UTC) in the configured time zone."""
+    return moment.replace(tzinfo=timezone.utc).astimezone(LOCAL_TIMEZONE)
+
+
+def local_date(moment: datetime | None) -> date | None:
+    """The day a stored time (naive UTC) fell on in the configured time zone: 00:30 in Beijing is the day before in
+    UTC, so never take `.date()` of a stored time."""
+    return local_time(moment).date() if moment else None
+
+
 def utcnow() -> datetime:
     """Naive UTC, as stored in every timestamp column."""
     return datetime.now(timezone.utc).replace(tzinfo=None)

@@ -2,7 +2,8 @@
 
 A cell starting with = + - @ (or a tab or carriage return, which Excel skips before reading one of them) is a
 formula to a spreadsheet program: an institution named `=HYPERLINK(...)` would run on the officer's machine.
-Such text is written with a leading apostrophe, which Excel and LibreOffice show as plain text.
+In a CSV such text is written with a leading apostrophe (a CSV has no types); in an XLSX it is a text cell, which no
+spreadsheet evaluates, shown as typed.
 """
 from __future__ import annotations
 
@@ -19,6 +20,20 @@ def safe_cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def xlsx_row(sheet, values: Iterable) -> list:
+    """A row for `sheet.append`: text a spreadsheet would take as a formula as a text cell (openpyxl makes any
+    string starting with `=` a formula), everything else as it is."""
+    from openpyxl.cell import WriteOnlyCell
+
+    row = []
+    for value in values:
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            value = WriteOnlyCell(sheet, value)
+            value.data_type = "s"
+        row.append(value)
+    return row
 
 
 def csv_lines(header: list[str], rows: Iterable[Iterable], *, chunk_chars: int = 64 * 1024) -> Iterator[str]:

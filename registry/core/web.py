@@ -1,7 +1,9 @@
 """What every HTML page shares: the logged-in user, error pages, template helpers, security headers."""
 from __future__ import annotations
 
-from flask import Flask, Response, g, make_response, redirect, render_template, request, stream_with_context, url_for
+import re
+
+from flask import Flask, Request, Response, g, make_response, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale, gettext, refresh
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -11,9 +13,11 @@ from werkzeug.exceptions import InternalServerError
 from registry.core import authz
 from registry.core.audit import set_actor
 from registry.core.errors import Invalid, ServiceError
+from registry.core.messages import shown
 from registry.core.spreadsheet import csv_lines
 from registry.extensions import db, login
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'"
 
 
@@ -36,6 +40,7 @@ def _translated(mapping: dict, locale: str) -> dict:
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = JSONRequest
     login.login_view = "accounts.login"
     login.login_message = None
 
@@ -68,19 +73,24 @@ def init_app(app: Flask) -> None:
             texts.extend(_strings_in(request.get_json(silent=True)))
         if any("\x00" in text for text in texts):
             raise Invalid(gettext("The request contains a NUL character, which no field accepts."), {})
+        if any(LONE_SURROGATE.search(text) for text in texts):  # only JSON's \ud800 escapes make one
+            raise Invalid(gettext("The request contains half of a UTF-16 character pair (a lone surrogate), which no "
+                                  "field accepts."), {})
 
     @app.before_request
     def read_without_locking():
         """A request that only reads begins its transaction without SQLite's write lock, so that many officers
         reading run side by side and beside the one writer (WAL); every other request takes the lock up front
         (core.database). Should a read ever write, SQLite takes the lock then, or answers busy: 503, retryable."""
-        if request.method in ("GET", "HEAD") and request.endpoint != "static" and not db.session().in_transaction():
+        if request.method in ("GET", "HEAD") and request.endpoint not in NO_DATABASE and not db.session().in_transaction():
             db.session.connection(execution_options={"read_only": True})
 
     @app.before_request
     def note_actor():
-        if request.endpoint != "static" and current_user.is_authenticated:  # a file needs no user
+        if request.endpoint not in NO_DATABASE and current_user.is_authenticated:  # a file needs no user
             set_actor(db.session, current_user._get_current_object())
+
+    app.jinja_env.filters["shown"] = shown  # a stored reason in the reader's language (core.messages)
 
     @app.context_processor
     def helpers():
@@ -106,6 +116,10 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        user = g.get("_login_user")  # only when the request loaded one: a static file needs no user
+        if user is not None and user.is_authenticated:
+            # What a signed-in user sees holds personal data: no copy in a shared computer's cache or a proxy's.
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
     @app.errorhandler(ServiceError)
@@ -131,6 +145,9 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         if _retryable(error):
             return _busy_response()
+        if _unavailable(error):
+            app.logger.error("database unavailable: %s", error.orig)
+            return _unavailable_response()
         app.logger.exception("database error", exc_info=error)
         return _http_error(InternalServerError())
 
@@ -139,6 +156,30 @@ def init_app(app: Flask) -> None:
 
 
 RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
+
+
+# Connection exceptions, a statement cancelled by statement_timeout, a server shutting down or starting up.
+UNAVAILABLE_SQLSTATES = {"57014", "57P01", "57P02", "57P03"}
+# What answers without the database: files, and the API's description.
+NO_DATABASE = {"static", "api.openapi"}
+
+
+def _unavailable(error: OperationalError) -> bool:
+    """The database cannot be reached or did not answer in time (not a fault of this request)."""
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if error.connection_invalidated or (sqlstate or "").startswith("08") or sqlstate in UNAVAILABLE_SQLSTATES:
+        return True
+    if "sqlite" in type(error.orig).__module__:
+        return "unable to open database file" in str(error.orig) or "disk I/O error" in str(error.orig)
+    return sqlstate is None  # psycopg's failures to connect (refused, timed out) carry no SQLSTATE
+
+
+def _unavailable_response():
+    """503 with Retry-After, its page rendered for an anonymous visitor: the user cannot be loaded either."""
+    g._login_user = login.anonymous_user()
+    g.database_unavailable = True
+    return _retry_later("unavailable", gettext("The service is unavailable for a moment: the database does not "
+                                               "answer. Nothing was saved; please try again in a minute."), seconds=60)
 
 
 def _retryable(error: OperationalError) -> bool:
@@ -173,28 +214,45 @@ def page_arg() -> int:
 
 
 def _strings_in(value):
-    """Every key and string inside a parsed JSON value."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from _strings_in(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings_in(item)
+    """Every key and string inside a parsed JSON value (without recursion: the value may be nested deep)."""
+    pending = [value]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+
+
+class JSONRequest(Request):
+    """A request whose JSON body nested too deep to parse is refused as invalid input (Python's parser gives up
+    with a RecursionError, not the ValueError Flask turns into a 400)."""
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True):
+        try:
+            return super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:
+            raise Invalid(gettext("The JSON is nested too deeply."), {}) from None
 
 
 def _busy_response():
-    message = gettext("The database is busy. Nothing was saved; please try again in a moment.")
+    return _retry_later("busy", gettext("The database is busy. Nothing was saved; please try again in a moment."),
+                        seconds=1)
+
+
+def _retry_later(code: str, message: str, *, seconds: int):
+    """503 with Retry-After: a page, or the API's error body."""
     if request.path.startswith("/api/"):
         from registry.core.api import error_response
 
-        response, _ = error_response(503, "busy", message)
+        response, _ = error_response(503, code, message)
     else:
         response = make_response(render_template("errors/error.html", status=503, message=message))
     response.status_code = 503
-    response.headers["Retry-After"] = "1"
+    response.headers["Retry-After"] = str(seconds)
     return response
 
 
@@ -211,7 +269,13 @@ def _http_error(error):
     if request.path.startswith("/api/"):
         from registry.core.api import error_response
 
-        return error_response(status, {403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-                                       413: "too_large", 429: "rate_limited"}.get(status, "server_error"),
-                              messages.get(status, str(error)))
-    return render_template("errors/error.html", status=status, message=messages.get(status, str(error))), status
+        response, _ = error_response(status, {403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+                                              413: "too_large", 429: "rate_limited"}.get(status, "server_error"),
+                                     messages.get(status, str(error)))
+    else:
+        response = make_response(render_template("errors/error.html", status=status,
+                                                 message=messages.get(status, str(error))))
+    response.status_code = status
+    if getattr(error, "valid_methods", None):  # a 405 names the methods the address takes
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    return response

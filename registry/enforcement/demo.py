@@ -151,6 +151,7 @@ def load_enforcement_demo(today: date) -> None:
                                                           "description": "机构门口张贴的价目表与实际收费不一致。",
                                                           "reporter_phone": "13857767890"})
     services.assign_lead(arts_officer, on_time.id, assignee="arts", version=on_time.version)
+    services.handle_lead(arts_officer, on_time.id, version=on_time.version)
     services.close_lead(arts_officer, on_time.id, outcome="rectified", reply="经核实，机构已按公示价格收费并退还差价。",
                         version=on_time.version, closed_on=ago(22).isoformat())
     set_actor(db.session, market)
@@ -159,6 +160,7 @@ def load_enforcement_demo(today: date) -> None:
                                                        "description": "居民楼内无证开展初中英语、数学辅导，约30名学生。",
                                                        "reporter_phone": "13600577001"})
     services.assign_lead(market, unlicensed.id, assignee="market2", version=unlicensed.version)
+    services.handle_lead(market, unlicensed.id, version=unlicensed.version)
     services.close_lead(market, unlicensed.id, outcome="case_opened", reply="已立案查处，责令停止无证培训。",
                         version=unlicensed.version, closed_on=ago(48).isoformat(),
                         case_summary="未经许可在居民楼内开展学科类培训。")

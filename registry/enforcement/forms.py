@@ -3,6 +3,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from registry.core.forms import BaseForm
 from registry.enforcement.rules import STEP_NAMES
@@ -55,10 +56,16 @@ ENFORCEMENT_ACTION_LABELS = {
 }
 
 
+class Checkboxes(SelectMultipleField):
+    """Several choices as a list of checkboxes (a multiple select needs Ctrl-click, and is lost on a phone)."""
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class InspectionForm(BaseForm):
     inspected_on = StringField(_l("Date of the inspection"), render_kw={"type": "date"})
-    staff = SelectMultipleField(_l("Enforcement staff (at least two)"), choices=[], validate_choice=False,
-                                render_kw={"size": 8})
+    staff = Checkboxes(_l("Enforcement staff (at least two)"), choices=[], validate_choice=False,
+                       render_kw={"class": "checks"})
     outcome = SelectField(_l("Outcome"), choices=[], validate_choice=False)
     deadline = StringField(_l("Rectification deadline"), render_kw={"type": "date"})
     notes = TextAreaField(_l("Notes"))
@@ -77,7 +84,8 @@ class ReferForm(BaseForm):
 
 
 class HotlineForm(BaseForm):
-    institution_id = StringField(_l("Institution number in the register (if known)"))
+    institution = StringField(_l("Institution in the register (type its name or credit code)"),
+                              render_kw={"autocomplete": "off", "maxlength": 60})
     subject_name = StringField(_l("Operator's name (when not in the register)"))
     subject_address = StringField(_l("Address"))
     district = SelectField(_l("District"), choices=[], validate_choice=False)
@@ -123,6 +131,25 @@ class CloseLeadForm(BaseForm):
     case_summary = TextAreaField(_l("Facts the case is opened on (outcome “case opened”)"))
 
 
+INTAKE_LABELS = {"unfounded": _l("Not accepted: plainly unfounded (不予受理)"),
+                 "transferred": _l("Transferred to the body it belongs to (移交)")}
+
+
+class IntakeForm(BaseForm):
+    """Closing a lead just received without assigning it: a named outcome, its reason, and a confirmation."""
+    version = HiddenField()
+    outcome = SelectField(_l("Outcome"), choices=[], validate_choice=False)
+    reply = TextAreaField(_l("Reason"))
+    confirm = BooleanField(_l("I confirm: the lead is closed without being handled, and the reason is sent to whoever "
+                              "reported it."))
+
+    def validate_confirm(self, field):
+        if not field.data:
+            from wtforms.validators import ValidationError
+
+            raise ValidationError(_l("Tick to confirm."))
+
+
 class CaseForm(BaseForm):
     institution_id = HiddenField()
     lead_id = HiddenField()
@@ -131,7 +158,7 @@ class CaseForm(BaseForm):
     district = SelectField(_l("District"), choices=[], validate_choice=False)
     summary = TextAreaField(_l("Facts the case is opened on"))
     opened_on = StringField(lazy_pgettext("case", "Opened on"), render_kw={"type": "date"})
-    people = SelectMultipleField(_l("Officers"), choices=[], validate_choice=False, render_kw={"size": 6})
+    people = Checkboxes(_l("Officers"), choices=[], validate_choice=False, render_kw={"class": "checks"})
     documents = StringField(_l("Document references (立案审批表)"))
 
 
@@ -139,11 +166,11 @@ class StepForm(BaseForm):
     version = HiddenField()
     step = HiddenField()
     on = StringField(_l("Date"), render_kw={"type": "date"})
-    people = SelectMultipleField(_l("Officers"), choices=[], validate_choice=False, render_kw={"size": 6})
+    people = Checkboxes(_l("Officers"), choices=[], validate_choice=False, render_kw={"class": "checks"})
     documents = StringField(_l("Document references"))
     note = TextAreaField(_l("Note"))
     violation_type = SelectField(_l("Violation type"), choices=[], validate_choice=False)
-    sanctions = SelectMultipleField(_l("Sanctions"), choices=[], validate_choice=False, render_kw={"size": 6})
+    sanctions = Checkboxes(_l("Sanctions"), choices=[], validate_choice=False, render_kw={"class": "checks"})
     illegal_income = StringField(_l("Illegal income (¥)"))
     fine = StringField(_l("Fine (¥)"))
     confiscation = StringField(_l("Confiscated (¥)"))

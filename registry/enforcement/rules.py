@@ -168,17 +168,26 @@ def closed_on_time(*, closed_on: date | None, deadline: date) -> bool:
 
 
 # Each state, and the states it may move to.
+# The closed loop the bureaus report on: 上报 → 交办 → 处置 → (核查) → 办结; a lead is closed once handled.
 LEAD_MOVES = {
-    LeadState.received: (LeadState.assigned, LeadState.closed),
-    LeadState.assigned: (LeadState.assigned, LeadState.handling, LeadState.closed),
+    LeadState.received: (LeadState.assigned,),
+    LeadState.assigned: (LeadState.assigned, LeadState.handling),
     LeadState.handling: (LeadState.assigned, LeadState.closed),
     LeadState.closed: (),
 }
+# At intake a lead plainly unfounded (不予受理) or not the department's (移交) may be closed without being assigned,
+# but only as that named outcome, with its reason.
+INTAKE_OUTCOMES = (LeadOutcome.unfounded, LeadOutcome.transferred)
 
 
-def check_lead_move(current: str, target: str) -> Problem | None:
+def check_lead_move(current: str, target: str, *, outcome: str | None = None) -> Problem | None:
     if target not in LeadState.__members__:
         return Problem(N_("Unknown state."))
+    if current == LeadState.received and target == LeadState.closed:
+        if outcome in INTAKE_OUTCOMES:
+            return None
+        return Problem(N_("A lead just received is closed only as not accepted or transferred, with the reason; "
+                          "otherwise assign it and have it handled first."))
     if LeadState(target) not in LEAD_MOVES[LeadState(current)]:
         return Problem(N_("A lead that is %(current)s cannot become %(target)s."), {"current": current, "target": target})
     return None
@@ -196,6 +205,13 @@ def tracking_number(random_chars: str) -> str:
 def normalise_tracking(text: str) -> str:
     compact = re.sub(r"[\s-]", "", (text or "").upper())
     return tracking_number(compact) if len(compact) == 12 else compact
+
+
+def tracking_part(text: str) -> str | None:
+    """The characters of a tracking number typed in a search (at least four, dashes and spaces ignored), or None when
+    the text cannot be part of one."""
+    compact = re.sub(r"[\s-]", "", (text or "").upper())
+    return compact if len(compact) >= 4 and set(compact) <= set(TRACKING_ALPHABET) else None
 
 
 def tracking_looks_valid(text: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 
@@ -17,11 +17,11 @@ from registry.core.photos import MAX_PHOTO_BYTES, Upload
 from registry.core.web import csv_download, page_arg, translated, upload_limit
 from registry.enforcement import exports, indicators, rules, services
 from registry.enforcement.forms import (ENFORCEMENT_ACTION_LABELS, FINE_STATE_LABELS, FOLLOW_UP_LABELS, GROUP_LABELS,
-                                        INDICATOR_LABELS, LEAD_OUTCOME_LABELS, LEAD_STATE_LABELS, OUTCOME_LABELS,
-                                        RESULT_LABELS, SANCTION_LABELS, SOURCE_LABELS, STEP_HINTS, STEP_LABELS, AssignForm,
-                                        CaseForm, ChecklistItemForm, CloseLeadForm, HandleForm, HotlineForm,
-                                        InspectionForm, NoteForm, PaymentForm, PublicLeadForm, ReferForm, StepForm,
-                                        TrackForm, item_label)
+                                        INDICATOR_LABELS, INTAKE_LABELS, LEAD_OUTCOME_LABELS, LEAD_STATE_LABELS,
+                                        OUTCOME_LABELS, RESULT_LABELS, SANCTION_LABELS, SOURCE_LABELS, STEP_HINTS,
+                                        STEP_LABELS, AssignForm, CaseForm, ChecklistItemForm, CloseLeadForm, HandleForm,
+                                        HotlineForm, InspectionForm, IntakeForm, NoteForm, PaymentForm, PublicLeadForm,
+                                        ReferForm, StepForm, TrackForm, item_label)
 from registry.extensions import limiter
 from registry.register import services as register
 from registry.core.dates import parse_day
@@ -59,9 +59,13 @@ def _status(form) -> int:
     return 422 if form.errors or form.form_errors else 200
 
 
-def _staff_choices(default_department: str | None = None):
+def _staff_choices(department: str | None = None):
+    """Enforcement staff to tick (of `department` only, for a case), the signed-in user's department first."""
+    own = getattr(current_user, "department_code", None)
+    people = sorted((u for u in services.staff_choices() if department in (None, u.department_code)),
+                    key=lambda u: u.department_code != own)  # sorted() is stable: then by department, as listed
     return choices([(u.username, f"{u.label} · {u.department.name_en if str(get_locale()) == 'en' else u.department.name_zh}")
-                    for u in services.staff_choices()])
+                    for u in people])
 
 
 def _district_choices(blank: str):
@@ -137,8 +141,10 @@ def inspection(inspection_id: int):
     note_form, refer_form = NoteForm(prefix="note"), ReferForm(prefix="refer")
     refer_form.department.choices = _department_choices()
     can_act = authz.can(current_user, "inspection.create", record.institution)
+    can_note = authz.can(current_user, "inspection.note", record)
     if request.method == "POST":
-        authz.require(current_user, "inspection.create", record.institution)
+        authz.require(current_user, "inspection.note" if "note-notes" in request.form else "inspection.create",
+                      record if "note-notes" in request.form else record.institution)
         try:
             if "note-notes" in request.form and note_form.validate_on_submit():
                 services.change_notes(current_user, record.id, notes=note_form.notes.data, version=note_form.version.data)
@@ -153,7 +159,7 @@ def inspection(inspection_id: int):
     note_form.version.data = record.version
     status = max(_status(note_form), _status(refer_form))
     return render_template("enforcement/inspection.html", inspection=record, note_form=note_form, refer_form=refer_form,
-                           can_act=can_act, follow_ups=services.follow_ups(record.id),
+                           can_act=can_act, can_note=can_note, follow_ups=services.follow_ups(record.id),
                            cases=services.cases_from(inspection_id=record.id),
                            overdue=services.rectification_overdue(record)), status
 
@@ -185,12 +191,12 @@ def new_lead():
     form.district.choices = _district_choices("—")
     if request.method == "GET":
         form.received_on.data = local_today().isoformat()
-        if request.args.get("institution_id", "").isdecimal():
-            form.institution_id.data = request.args["institution_id"]
+        if request.args.get("institution_id", "").isdecimal():  # recorded from the institution's page
+            form.institution.data = register.get_institution(current_user, int(request.args["institution_id"])).credit_code
     if form.validate_on_submit():
         try:
             lead = services.record_hotline_lead(current_user, form.values(
-                ("institution_id", "subject_name", "subject_address", "district", "description", "reporter_name",
+                ("institution", "subject_name", "subject_address", "district", "description", "reporter_name",
                  "reporter_phone", "received_on")))
         except Invalid as error:
             form.take_errors(error)
@@ -206,9 +212,11 @@ def new_lead():
 @login_required
 def lead(lead_id: int):
     record = services.get_lead(current_user, lead_id)
-    forms = {"assign": AssignForm(prefix="assign"), "handle": HandleForm(prefix="handle"), "close": CloseLeadForm(prefix="close")}
+    forms = {"assign": AssignForm(prefix="assign"), "handle": HandleForm(prefix="handle"), "close": CloseLeadForm(prefix="close"),
+             "intake": IntakeForm(prefix="intake")}
     forms["assign"].assignee.choices = choices([(u.username, u.label) for u in services.department_people(record.department_code)])
     forms["close"].outcome.choices = choices([("", "—")] + list(LEAD_OUTCOME_LABELS.items()))
+    forms["intake"].outcome.choices = choices([("", "—")] + list(INTAKE_LABELS.items()))
     action = request.form.get("action", "")
     if request.method == "POST":
         authz.require(current_user, "lead.handle", record)
@@ -222,6 +230,9 @@ def lead(lead_id: int):
                                          version=form.version.data, note=form.note.data or "")
                 elif action == "handle":
                     services.handle_lead(current_user, record.id, version=form.version.data, note=form.note.data or "")
+                elif action == "intake":
+                    services.close_lead(current_user, record.id, outcome=form.outcome.data or "", reply=form.reply.data or "",
+                                        version=form.version.data)
                 else:
                     services.close_lead(current_user, record.id, outcome=form.outcome.data or "", reply=form.reply.data or "",
                                         version=form.version.data, closed_on=form.closed_on.data,
@@ -235,12 +246,8 @@ def lead(lead_id: int):
         form.version.data = record.version
     if not forms["close"].closed_on.data:
         forms["close"].closed_on.data = local_today().isoformat()
-    from registry.core import audit
-    from registry.extensions import db
-
     return render_template("enforcement/lead.html", lead=record, forms=forms, moves=rules.LEAD_MOVES[record.state],
-                           can_handle=authz.can(current_user, "lead.handle", record),
-                           history=audit.entries_for(db.session, "lead", record.id),
+                           can_handle=authz.can(current_user, "lead.handle", record), history=services.timeline(record),
                            cases=services.cases_from(lead_id=record.id)), max(_status(f) for f in forms.values())
 
 
@@ -261,7 +268,7 @@ def new_case():
     authz.require(current_user, "case.open")
     form = CaseForm()
     form.district.choices = _district_choices("—")
-    form.people.choices = _staff_choices()
+    form.people.choices = _staff_choices(getattr(current_user, "department_code", None))
     institution = None
     if (form.institution_id.data or request.args.get("institution_id", "")).isdecimal():
         institution = register.get_institution(current_user, int(form.institution_id.data or request.args["institution_id"]))
@@ -289,7 +296,7 @@ def new_case():
 def case(case_id: int):
     record = services.get_case(current_user, case_id)
     form = StepForm()
-    form.people.choices = _staff_choices()
+    form.people.choices = _staff_choices(record.department_code)
     form.violation_type.choices = choices([("", "—")] + [
         (v.code, f"{v.name_en if str(get_locale()) == 'en' else v.name_zh} · {fine_range_text(v)}")
         for v in services.violation_types()])
@@ -409,7 +416,11 @@ def _indicator_filters(key: str) -> dict:
     if start is None or end is None or start > end:
         end = end or local_today()
         start = start if start and start <= end else end.replace(day=1)
-    return {"start": start, "end": end, "district": request.args.get("district")}
+    district = request.args.get("district") or None  # None: every district; NO_DISTRICT: records without one
+    return {"start": start, "end": end, "district": "" if district == NO_DISTRICT else district}
+
+
+NO_DISTRICT = "none"
 
 
 @bp.get("/indicators/<key>")
@@ -418,7 +429,8 @@ def indicator_records(key: str):
     filters = _indicator_filters(key)
     found = indicators.records(current_user, key, **filters)
     return render_template("enforcement/indicator_records.html", key=key, label=INDICATOR_LABELS[key], **filters,
-                           records=indicators.shown(found), total=indicators.total(key, found))
+                           records=indicators.shown(found), total=indicators.total(key, found),
+                           districts=register.districts(), no_district=NO_DISTRICT)
 
 
 @bp.get("/indicators/<key>.csv")
@@ -444,8 +456,17 @@ def public_report():
         except Invalid as error:
             form.take_errors(error)
         else:
-            return render_template("enforcement/public_thanks.html", lead=lead)
+            # Redirect after the POST, so that refreshing the thanks page does not file the report again; the number
+            # goes to the next page in the session, not in its address.
+            session["reported"] = {"number": lead.tracking_number, "deadline": lead.deadline.isoformat()}
+            return redirect(url_for("enforcement_public.public_thanks"), 303)
     return render_template("enforcement/public_report.html", form=form), _status(form)
+
+
+@public_bp.get("/report/thanks")
+def public_thanks():
+    """The tracking number of the report just filed, shown once."""
+    return render_template("enforcement/public_thanks.html", reported=session.pop("reported", None))
 
 
 @public_bp.get("/report/track")

@@ -13,10 +13,10 @@ MAP_HELP = ("Columns named differently in the file, as our_name=their_name,... "
             "(e.g. closing_balance=余额,received=贷方发生额).")
 
 
-def register_escrow_commands(app, import_group) -> None:
+def register_escrow_commands(group, import_group) -> None:
     import_group.add_command(import_statements_command)
     import_group.add_command(import_charges_command)
-    app.cli.add_command(escrow_group)
+    group.add_command(escrow_group)
 
 
 def _run_import(kind: str, path: Path, skip_invalid: bool, mapping: str | None) -> None:

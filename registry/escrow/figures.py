@@ -16,7 +16,7 @@ from sqlalchemy import and_, bindparam, func, insert, literal, select, union_all
 
 from registry.core import audit, authz
 from registry.core.models import local_today, utcnow
-from registry.core.problems import translate
+from registry.core.messages import stored
 from registry.escrow import rules
 from registry.escrow.models import Charge, Escrow, EscrowStatusChange, Statement
 from registry.escrow.rules import AlertKind, EscrowStatus, Limits
@@ -224,7 +224,7 @@ def refresh_institutions(institution_ids, *, today: date | None = None, user=Non
             updates.append({"_id": row.id, "_status": status, "_status_since": since,
                             **{f"_{k}": v for k, v in figures.items()}})
             if status is not current:
-                reason = " ".join(translate(r) for r in reasons)
+                reason = stored(*reasons)  # shown in each reader's language
                 history.append({"escrow_id": row.id, "from_status": current, "to_status": status, "by_rule": True,
                                 "reason": reason, "effective_on": today, "actor_id": getattr(user, "id", None),
                                 "recorded_at": utcnow()})

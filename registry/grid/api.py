@@ -49,7 +49,8 @@ def visit_json(visit) -> dict:
         "cell": visit.cell.code if visit.cell else None, "visited_at": visit.visited_at.isoformat() + "Z",
         "latitude": visit.latitude, "longitude": visit.longitude, "accuracy": visit.accuracy_m,
         "position_source": visit.position_source, "distance_m": visit.distance_m, "flagged": visit.flagged,
-        "flag_reason": visit.flag_reason or None, "checklist": visit.checklist or {}, "notes": visit.notes,
+        "flag_reason": visit.flag_reason or None, "outcome": visit.outcome, "outcome_reason": visit.outcome_reason,
+        "checklist": visit.checklist or {}, "notes": visit.notes,
         "client_id": visit.client_id,
         "photos": [url_for("grid.photo", visit_id=visit.id, photo_id=p.id) for p in visit.photos],
         "reported_to": visit.report.department_code if visit.report else None,
@@ -127,8 +128,13 @@ OPENAPI_SCHEMAS.update({
             "position_source": {"type": "string", "enum": ["gps", "manual"],
                                 "description": "manual: typed by hand (flagged); latitude/longitude may then be left out"},
             "visited_at": {"type": "string", "format": "date-time", "description": "default now; within the last month"},
+            "outcome": {"type": "string", "enum": list(rules.OUTCOME_LABELS), "default": rules.INSPECTED,
+                        "description": "inspected, or could not inspect: closed, refused (entry refused); a visit "
+                                       "that could not inspect leaves the institution due a visit"},
+            "outcome_reason": {**_text, "description": "required when the outcome is not inspected"},
             "checklist": {"type": "object", "properties": {k: {"type": "boolean"} for k in rules.CHECKLIST_KEYS},
-                          "additionalProperties": False},
+                          "additionalProperties": False,
+                          "description": "every item answered when inspected, none otherwise"},
             "notes": _text, "report": {"type": "boolean", "description": "report to the supervising department even "
                                                                          "when no checklist item found a problem"},
             "client_id": {"type": "string", "description": "8-64 letters, digits, - or _; the same again returns "
@@ -145,6 +151,7 @@ OPENAPI_SCHEMAS.update({
             "distance_m": {"type": "number", "nullable": True, "description": "geodesic metres to the institution"},
             "flagged": {"type": "boolean", "description": "off-site: too far, too imprecise, or typed by hand"},
             "flag_reason": {"type": "string", "nullable": True, "description": "comma-separated: distance, accuracy, manual"},
+            "outcome": {"type": "string", "enum": list(rules.OUTCOME_LABELS)}, "outcome_reason": _text,
             "checklist": {"type": "object"}, "notes": _text, "client_id": {"type": "string", "nullable": True},
             "photos": {"type": "array", "items": _text},
             "reported_to": {"type": "string", "nullable": True, "description": "department the problem was reported to"},

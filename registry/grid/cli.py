@@ -10,10 +10,10 @@ from flask.cli import with_appcontext
 from registry.core.commands import fail
 
 
-def register_grid_commands(app, import_group) -> None:
+def register_grid_commands(group, import_group) -> None:
     import_group.add_command(import_cells_command)
-    app.cli.add_command(assign_cells_command)
-    app.cli.add_command(grid_worker_command)
+    group.add_command(assign_cells_command)
+    group.add_command(grid_worker_command)
 
 
 def print_findings(report) -> None:

@@ -57,7 +57,8 @@ def load_grid_demo(admin, fixtures: Path) -> None:
 
 def _visits() -> None:
     """Visits by the `grid` account in the last weeks, through the visit service: a quarter of its institutions
-    never visited (overdue), one check-in about 400 m away (flagged), one with advertising found (reported)."""
+    never visited (overdue), one check-in about 400 m away (flagged), one with advertising found (reported), one found
+    closed (still due)."""
     from registry.accounts.models import User
     from registry.core.audit import set_actor
 
@@ -71,14 +72,17 @@ def _visits() -> None:
         if n % 4 == 3:
             continue
         institution = db.session.get(Institution, institution_id)
-        checklist = {key: not answer for key, _, answer in rules.CHECKLIST}
+        checklist = dict(rules.ALL_CLEAR)
         if n == 2:
             checklist["advertising"] = True
+        # One found closed: kept with its reason, and the institution still due a visit.
+        outcome = {"outcome": rules.CLOSED, "outcome_reason": "卷帘门紧闭，门口张贴暂停营业通知"} if n == 5 else \
+            {"checklist": checklist}
         offset = 0.0036 if n == 1 else 0.00005 * (1 + n % 6)
         services.record_visit(worker, {
             "institution_id": institution_id, "latitude": institution.latitude + offset,
             "longitude": institution.longitude, "accuracy": 8 + n % 15,
             "visited_at": (now - timedelta(days=2 + (n * 7) % 26, hours=n % 8)).isoformat() + "Z",
-            "checklist": checklist, "notes": "张贴招生广告，已拍照" if n == 2 else "",
+            **outcome, "notes": "张贴招生广告，已拍照" if n == 2 else "",
             "client_id": f"demo-visit-{institution_id:06d}"})
     db.session.commit()

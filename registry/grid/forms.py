@@ -1,10 +1,16 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 
-from registry.core.forms import BaseForm
+from registry.core.forms import BaseForm, choices
 from registry.grid import rules
 
 CHECKLIST_LABELS = {key: _l(label) for key, label in rules.CHECKLIST_LABELS.items()}
+# "item:yes" / "item:no" → the item's own words for that answer (the form's radio values, the visit page's answers)
+ANSWER_WORDS = {f"{key}:{'yes' if answer else 'no'}": _l(words)
+                for key, answers in rules.ANSWER_LABELS.items() for answer, words in answers.items()}
+# a level's name (区县, 街道, 社区, 网格) by its message id (rules.level_name)
+LEVEL_NAMES = {name: _l(name) for name in rules.LEVEL_NAMES}
+OUTCOME_LABELS = {key: _l(label) for key, label in rules.OUTCOME_LABELS.items()}
 VISIT_FLAG_LABELS = {key: _l(label) for key, label in rules.FLAG_LABELS.items()}
 GRID_ACTION_LABELS = {"cell.import": _l("Cells imported"), "grid.assign_worker": _l("Grid worker assigned"),
                       "grid.remove_worker": _l("Grid worker removed"), "grid.confirm": _l("Cell confirmed by the grid leader"),
@@ -37,5 +43,7 @@ class VisitForm(BaseForm):
     longitude = StringField(_l("Longitude"))
     accuracy = StringField(_l("Accuracy (m)"))
     visited_at = StringField(_l("Time of the visit"), render_kw={"type": "datetime-local"})
+    outcome = RadioField(_l("Could you inspect?"), choices=choices(OUTCOME_LABELS.items()), default=rules.INSPECTED)
+    outcome_reason = TextAreaField(_l("Why you could not inspect"), render_kw={"rows": 2})
     notes = TextAreaField(_l("Notes"))
     report = BooleanField(_l("Report a problem to the supervising department"))

@@ -57,6 +57,9 @@ def _document(data: bytes | str | dict):
     except (UnicodeDecodeError, ValueError) as error:
         raise Invalid(gettext("The file is not valid JSON: %(error)s", error=str(error)),
                       {"file": [gettext("Choose a GeoJSON file (.geojson or .json).")]})
+    except RecursionError:
+        message = gettext("The file's JSON is nested too deeply to be GeoJSON.")
+        raise Invalid(message, {"file": [message]}) from None
 
 
 def _parent(code: str | None) -> Cell | None:

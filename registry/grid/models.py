@@ -108,6 +108,10 @@ class Visit(Audited, db.Model):
     distance_m: Mapped[float | None] = mapped_column(Float)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     flag_reason: Mapped[str] = mapped_column(String(60), default="")  # comma-separated: distance, accuracy, manual
+    # inspected, or why not (closed, refused: see rules.OUTCOMES); only an inspection answers the checklist and
+    # counts as the institution's last visit.
+    outcome: Mapped[str] = mapped_column(String(10), default="inspected", server_default="inspected")
+    outcome_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     checklist: Mapped[dict] = mapped_column(JSON, default=dict)
     notes: Mapped[str] = mapped_column(Text, default="")
     client_id: Mapped[str | None] = mapped_column(String(64))

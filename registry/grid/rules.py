@@ -7,20 +7,62 @@ from datetime import date
 from registry.core.dates import add_months
 from registry.core.problems import N_
 
-# What a grid worker looks at on a visit. `problem` is the answer that is a problem to report (上报).
+# What a grid worker looks at on a visit: the item, the answer that is a problem to report (上报), and the words of
+# its two answers, the good one first, so that neither reads as a bare yes or no whose meaning flips between items.
 CHECKLIST = (
-    ("operating", N_("Open and operating"), False),
-    ("permit_displayed", N_("Permit displayed"), False),
-    ("academic_signs", N_("Signs of academic training in a non-academic institution"), True),
-    ("students_in_school_hours", N_("Students present during school hours"), True),
-    ("advertising", N_("Advertising"), True),
-    ("fire_exits_clear", N_("Fire exits clear"), False),
+    ("operating", N_("Open and operating"), False, N_("Open for business"), N_("Not open")),
+    ("permit_displayed", N_("Permit displayed"), False, N_("Permit on display"), N_("Permit not displayed")),
+    ("academic_signs", N_("Signs of academic training in a non-academic institution"), True, N_("No signs seen"),
+     N_("Signs seen")),
+    ("students_in_school_hours", N_("Students present during school hours"), True, N_("No students"),
+     N_("Students present")),
+    ("advertising", N_("Advertising"), True, N_("No advertising seen"), N_("Advertising seen")),
+    ("fire_exits_clear", N_("Fire exits clear"), False, N_("Exits clear"), N_("Exits blocked")),
 )
-CHECKLIST_KEYS = tuple(key for key, _, _ in CHECKLIST)
-CHECKLIST_LABELS = {key: label for key, label, _ in CHECKLIST}
-PROBLEM_ANSWER = {key: answer for key, _, answer in CHECKLIST}
+CHECKLIST_KEYS = tuple(item[0] for item in CHECKLIST)
+CHECKLIST_LABELS = {item[0]: item[1] for item in CHECKLIST}
+PROBLEM_ANSWER = {item[0]: item[2] for item in CHECKLIST}
+# The checklist of a visit that found nothing wrong.
+ALL_CLEAR = {key: not problem for key, problem in PROBLEM_ANSWER.items()}
+# item → {answer: its words}: True and False as the item's own words (是 and 否 mean opposite things across items)
+ANSWER_LABELS = {key: {not problem: good, problem: bad} for key, _, problem, good, bad in CHECKLIST}
 # "Not open" is worth knowing but not a problem to report by itself: a closed site has nothing to display.
 NOT_A_PROBLEM_WHEN_CLOSED = {"permit_displayed", "fire_exits_clear"}
+
+# Whether the worker could inspect. A visit that could not (the site closed, entry refused) is kept with its reason,
+# answers no checklist, and leaves the institution due a visit.
+INSPECTED, CLOSED, REFUSED = "inspected", "closed", "refused"
+OUTCOME_LABELS = {
+    INSPECTED: N_("Inspected"),
+    CLOSED: N_("Could not inspect: closed"),
+    REFUSED: N_("Could not inspect: entry refused"),
+}
+
+
+def visit_problems(outcome: str, checklist: dict, reason: str) -> dict[str, str]:
+    """What is missing for a visit to say what was found (field → message id): every checklist answer after an
+    inspection; the reason, and no answers, when the worker could not inspect."""
+    if outcome not in OUTCOME_LABELS:
+        return {"outcome": N_("Say whether you could inspect.")}
+    if outcome == INSPECTED:
+        missing = [key for key in CHECKLIST_KEYS if checklist.get(key) is None]
+        return {"checklist": N_("Answer every item of the checklist.")} if missing else {}
+    problems = {}
+    if not reason:
+        problems["outcome_reason"] = N_("Say why you could not inspect.")
+    if checklist:
+        problems["checklist"] = N_("A visit that could not inspect has no checklist answers.")
+    return problems
+
+
+# A cell's level by its depth: a file imported without a parent holds districts, each level below nests one step.
+LEVEL_NAMES = (N_("District"), N_("Street"), N_("Community"), N_("Grid cell"))
+
+
+def level_name(level: int) -> str:
+    """The message id of a level's name; anything below the fourth level is a grid cell too."""
+    return LEVEL_NAMES[min(max(level, 0), len(LEVEL_NAMES) - 1)]
+
 
 FLAG_DISTANCE, FLAG_ACCURACY, FLAG_MANUAL = "distance", "accuracy", "manual"
 FLAG_LABELS = {

@@ -14,7 +14,7 @@ from sqlalchemy.orm import defer, joinedload
 
 from registry.core import audit, authz
 from registry.core.errors import Forbidden, Invalid, NotFound
-from registry.core.models import LOCAL_TIMEZONE, local_today, utcnow
+from registry.core.models import LOCAL_TIMEZONE, local_date, local_today, utcnow
 from registry.extensions import db
 from registry.core import storage
 from registry.core.photos import Upload, clean_photo
@@ -169,6 +169,13 @@ def cell_path(cell: Cell | None) -> list[Cell]:
     ids = path_ids(cell.path)
     found = {c.id: c for c in db.session.scalars(select(Cell).where(Cell.id.in_(ids)))}
     return [found[i] for i in ids if i in found]
+
+
+def may_open(user, cells: list[Cell]) -> set[int]:
+    """Which of these cells the user may open: a grid worker only their own (the cells above theirs are shown by
+    name, not linked)."""
+    own = _own_cells(user)
+    return {c.id for c in cells if own is None or c.id in own}
 
 
 def children_count(cell: Cell) -> int:
@@ -355,15 +362,13 @@ class Round:
     due: date | None
 
 
-def _local_date(moment: datetime | None) -> date | None:
-    return moment.replace(tzinfo=timezone.utc).astimezone(LOCAL_TIMEZONE).date() if moment else None
-
-
 def last_visits(institution_ids) -> dict[int, datetime]:
+    """Each institution's last inspection: a visit that could not inspect leaves it due."""
     if not institution_ids:
         return {}
     return dict(db.session.execute(select(Visit.institution_id, func.max(Visit.visited_at))
-                                   .where(Visit.institution_id.in_(institution_ids)).group_by(Visit.institution_id)).all())
+                                   .where(Visit.institution_id.in_(institution_ids), Visit.outcome == rules.INSPECTED)
+                                   .group_by(Visit.institution_id)).all())
 
 
 def rounds(user, *, overdue_only: bool = False, q: str = "") -> list[Round]:
@@ -384,7 +389,7 @@ def rounds(user, *, overdue_only: bool = False, q: str = "") -> list[Round]:
     today = local_today()
     result = []
     for institution, cell in rows:
-        day = _local_date(last.get(institution.id))
+        day = local_date(last.get(institution.id))
         late = rules.overdue(day, today, every_months=every)
         if overdue_only and not late:
             continue
@@ -486,9 +491,15 @@ def record_visit(user, raw: dict, photos: list[Upload] | None = None) -> Recorde
     accuracy = _number(raw.get("accuracy"), "accuracy", problems, low=0, high=100_000, required=False)
     visited_at = _moment(raw.get("visited_at"), problems)
     checklist = _checklist(raw.get("checklist"), problems)
+    outcome = str(raw.get("outcome") or rules.INSPECTED)
+    reason = str(raw.get("outcome_reason") or "").strip()
+    if "checklist" not in problems:
+        problems.update({field: gettext(message) for field, message in rules.visit_problems(outcome, checklist, reason)
+                         .items()})
     notes = str(raw.get("notes") or "").strip()
-    if len(notes) > 4000:
-        problems["notes"] = gettext("At most %(count)s characters.", count=4000)
+    for name, text in (("notes", notes), ("outcome_reason", reason)):
+        if len(text) > 4000:
+            problems[name] = gettext("At most %(count)s characters.", count=4000)
     if len(photos) > MAX_PHOTOS:
         problems["photos"] = gettext("At most %(count)s photos.", count=MAX_PHOTOS)
     if problems:
@@ -505,7 +516,8 @@ def record_visit(user, raw: dict, photos: list[Upload] | None = None) -> Recorde
     visit = Visit(institution_id=institution.id, worker_id=user.id, cell_id=cell_id_of(institution.id),
                   visited_at=visited_at, latitude=latitude, longitude=longitude, accuracy_m=accuracy,
                   position_source="manual" if manual else "gps", distance_m=distance, flagged=bool(flags),
-                  flag_reason=",".join(flags), checklist=checklist, notes=notes, client_id=client_id)
+                  flag_reason=",".join(flags), outcome=outcome, outcome_reason=reason, checklist=checklist, notes=notes,
+                  client_id=client_id)
     audit.note(db.session, "visit.record")
     try:
         with db.session.begin_nested():
@@ -617,7 +629,7 @@ def map_layers(user) -> MapLayers:
     counts: dict[int, int] = {}
     overdue: dict[int, int] = {}
     for institution, cell_id in rows:
-        late = rules.overdue(_local_date(last.get(institution.id)), today, every_months=every)
+        late = rules.overdue(local_date(last.get(institution.id)), today, every_months=every)
         for ancestor in paths.get(cell_id, []):
             counts[ancestor] = counts.get(ancestor, 0) + 1
             overdue[ancestor] = overdue.get(ancestor, 0) + late

@@ -17,7 +17,18 @@ from registry.core.web import page_arg, translated, upload_limit
 from registry.core import storage
 from registry.core.photos import MAX_PHOTO_BYTES, Upload
 from registry.grid import importing, rules, services
-from registry.grid.forms import CHECKLIST_LABELS, GRID_ACTION_LABELS, VISIT_FLAG_LABELS, CellImportForm, RemoveWorkerForm, VisitForm, WorkerForm
+from registry.grid.forms import (
+    ANSWER_WORDS,
+    CHECKLIST_LABELS,
+    GRID_ACTION_LABELS,
+    LEVEL_NAMES,
+    OUTCOME_LABELS,
+    VISIT_FLAG_LABELS,
+    CellImportForm,
+    RemoveWorkerForm,
+    VisitForm,
+    WorkerForm,
+)
 from registry.register import services as register
 
 bp = Blueprint("grid", __name__, url_prefix="/grid")
@@ -25,7 +36,11 @@ bp = Blueprint("grid", __name__, url_prefix="/grid")
 
 @bp.app_context_processor
 def helpers():
-    return {**translated(CHECKLIST_LABELS=CHECKLIST_LABELS, VISIT_FLAG_LABELS=VISIT_FLAG_LABELS), "grid_panel": grid_panel}
+    labels = translated(CHECKLIST_LABELS=CHECKLIST_LABELS, VISIT_FLAG_LABELS=VISIT_FLAG_LABELS,
+                        ANSWER_WORDS=ANSWER_WORDS, VISIT_OUTCOME_LABELS=OUTCOME_LABELS, LEVEL_NAMES=LEVEL_NAMES)
+    levels = labels.pop("LEVEL_NAMES")
+    return {**labels, "PROBLEM_ANSWER": rules.PROBLEM_ANSWER, "grid_panel": grid_panel,
+            "cell_level": lambda level: levels[rules.level_name(level)]}
 
 
 @bp.record_once
@@ -40,7 +55,7 @@ def grid_panel(institution):
     """What the institution page's grid panel shows: the cell and its parents, border mark, latest visits."""
     record, path = services.placement_of(institution.id)
     visits = services.latest_visits(current_user, institution.id) if authz.can(current_user, "visit.list") else None
-    return {"assignment": record, "path": path, "visits": visits,
+    return {"assignment": record, "path": path, "linked": services.may_open(current_user, path), "visits": visits,
             "can_visit": authz.can(current_user, "visit.create", institution)}
 
 
@@ -79,7 +94,8 @@ def cell(code: str):
                 flash(gettext("%(name)s now answers for this cell.", name=form.username.data), "success")
                 return redirect(url_for("grid.cell", code=code))
     institutions = services.cell_institutions(current_user, code, page=page_arg())
-    return render_template("grid/cell.html", cell=record, path=services.cell_path(record), form=form,
+    path = services.cell_path(record)
+    return render_template("grid/cell.html", cell=record, path=path, linked=services.may_open(current_user, path), form=form,
                            remove_form=RemoveWorkerForm(), workers=services.workers_of(record),
                            children=services.cells(current_user, parent_code=code), page=institutions), \
         422 if form.errors or form.form_errors else 200
@@ -193,29 +209,44 @@ def visit_form(institution_id: int):
     authz.require(current_user, "visit.create", institution)
     form = VisitForm()
     answers = {key: request.form.get(f"checklist-{key}", "") for key in rules.CHECKLIST_KEYS}
+    checklist_errors: list[str] = []
     if form.validate_on_submit():
-        raw = form.values(("client_id", "position_source", "latitude", "longitude", "accuracy", "visited_at", "notes", "report"))
+        raw = form.values(("client_id", "position_source", "latitude", "longitude", "accuracy", "visited_at", "outcome",
+                           "outcome_reason", "notes", "report"))
         raw["institution_id"] = institution.id
-        raw["checklist"] = {k: v == "yes" for k, v in answers.items() if v in ("yes", "no")}
+        # The answers stay in the form when the worker then picks "could not inspect": that choice is what counts.
+        if form.outcome.data == rules.INSPECTED:
+            raw["checklist"] = {k: v == "yes" for k, v in answers.items() if v in ("yes", "no")}
         uploads = [Upload(f.filename, f.read()) for f in request.files.getlist("photos") if f and f.filename]
         try:
             recorded = services.record_visit(current_user, raw, uploads)
         except Invalid as error:
+            checklist_errors = error.fields.pop("checklist", [])
             form.take_errors(error)
         else:
-            visit = recorded.visit
-            if visit.flagged:
-                flash(gettext("Visit saved, but flagged: %(why)s.", why="; ".join(
-                    str(VISIT_FLAG_LABELS[f]) for f in visit.flag_reason.split(","))), "warning")
-            else:
-                flash(gettext("Visit saved."), "success")
-            if visit.report is not None:
-                department = visit.report.department
-                flash(gettext("Reported to %(department)s.",
-                              department=department.name_en if str(get_locale()) == "en" else department.name_zh), "info")
-            return redirect(url_for("grid.visit", visit_id=visit.id))
+            flash_saved(recorded.visit)
+            target = url_for("grid.visit", visit_id=recorded.visit.id)
+            if request.headers.get("X-Visit-Draft"):  # visit.js sends the draft and goes there itself
+                return jsonify({"url": target})
+            return redirect(target)
+    failed = bool(form.errors or form.form_errors or checklist_errors)
     return render_template("grid/visit_form.html", form=form, institution=institution, answers=answers,
-                           max_photos=services.MAX_PHOTOS), 422 if form.errors or form.form_errors else 200
+                           checklist_errors=checklist_errors, max_photos=services.MAX_PHOTOS,
+                           max_distance=current_app.config.get("REGISTRY_VISIT_MAX_DISTANCE_M", 200)), \
+        422 if failed else 200
+
+
+def flash_saved(visit) -> None:
+    """What the worker is told once a visit is stored: saved (or saved but flagged), and to whom it was reported."""
+    if visit.flagged:
+        flash(gettext("Visit saved, but flagged: %(why)s.", why="; ".join(
+            str(VISIT_FLAG_LABELS[f]) for f in visit.flag_reason.split(","))), "warning")
+    else:
+        flash(gettext("Visit saved."), "success")
+    if visit.report is not None:
+        department = visit.report.department
+        flash(gettext("Reported to %(department)s.",
+                      department=department.name_en if str(get_locale()) == "en" else department.name_zh), "info")
 
 
 @bp.get("/visits")

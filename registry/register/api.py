@@ -6,9 +6,10 @@ from flask import jsonify
 from flask_login import current_user, login_required
 
 from registry.core.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, bp
+from registry.core.messages import shown
 from registry.core.openapi import error, json_content, ref
 from registry.register import services
-from registry.register.rules import Category, Status, TeachingMode
+from registry.register.rules import LIMITS, RANGES, Category, Status, TeachingMode
 
 
 def institution_fields(institution) -> dict:
@@ -43,7 +44,7 @@ def institution_fields(institution) -> dict:
 def institution_history(institution_id: int):
     record = services.history(current_user, institution_id)
     return jsonify({"items": [
-        {"at": e.at.isoformat() + "Z", "actor": e.actor, "action": e.action, "reason": e.reason,
+        {"at": e.at.isoformat() + "Z", "actor": e.actor, "action": e.action, "reason": shown(e.reason),
          "before": e.before_data, "after": e.after_data} for e in record["entries"]]})
 
 
@@ -51,6 +52,19 @@ def institution_history(institution_id: int):
 
 _text = {"type": "string"}
 _nullable_number = {"type": "number", "nullable": True}
+# The limits the register's rules enforce (register.rules), declared so a client knows them before it is refused.
+def _ranged(name: str, kind: str, *, nullable: bool = False) -> dict:
+    low, high = RANGES[name]
+    return {"type": kind, "minimum": low, "maximum": high, **({"nullable": True} if nullable else {})}
+
+
+_latitude, _longitude = _ranged("latitude", "number"), _ranged("longitude", "number")
+_floor_area, _capacity = _ranged("floor_area", "number", nullable=True), _ranged("capacity", "integer", nullable=True)
+
+
+def _limited(name: str) -> dict:
+    return {"type": "string", "maxLength": LIMITS[name]}
+
 OPENAPI_SCHEMAS.update({
     "Institution": {
         "type": "object",
@@ -79,25 +93,25 @@ OPENAPI_SCHEMAS.update({
         "type": "object",
         "required": ["name", "credit_code", "category", "address", "district", "latitude", "longitude"],
         "properties": {
-            "name": _text, "credit_code": _text, "category": {"type": "string", "enum": [c.value for c in Category]},
-            "permit_number": _text, "address": _text, "district": _text,
-            "latitude": {"type": "number"}, "longitude": {"type": "number"},
-            "legal_representative": _text, "contact_phone": _text, "floor_area": _nullable_number,
-            "capacity": {"type": "integer", "nullable": True},
+            "name": _limited("name"), "credit_code": _text,
+            "category": {"type": "string", "enum": [c.value for c in Category]},
+            "permit_number": _text, "address": _limited("address"), "district": _text,
+            "latitude": _latitude, "longitude": _longitude,
+            "legal_representative": _limited("legal_representative"), "contact_phone": _text,
+            "floor_area": _floor_area, "capacity": _capacity,
             "teaching_mode": {"type": "string", "enum": [m.value for m in TeachingMode]},
             "status": {"type": "string", "enum": ["applied", "licensed"]},
             "licensed_on": {"type": "string", "format": "date"},
-            "registration_reason": {"type": "string", "description": "required for an academic institution"},
+            "registration_reason": {**_limited("registration_reason"), "description": "required for an academic institution"},
         },
     },
     "InstitutionPatch": {
         "type": "object", "required": ["version"],
-        "properties": {"version": {"type": "integer"}, "registration_reason": _text,
-                       **{k: v for k, v in [("name", _text), ("credit_code", _text), ("permit_number", _text),
-                                            ("address", _text), ("district", _text), ("latitude", {"type": "number"}),
-                                            ("longitude", {"type": "number"}), ("legal_representative", _text),
-                                            ("contact_phone", _text), ("floor_area", _nullable_number),
-                                            ("capacity", {"type": "integer", "nullable": True}),
+        "properties": {"version": {"type": "integer"}, "registration_reason": _limited("registration_reason"),
+                       **{k: v for k, v in [("name", _limited("name")), ("credit_code", _text), ("permit_number", _text),
+                                            ("address", _limited("address")), ("district", _text), ("latitude", _latitude),
+                                            ("longitude", _longitude), ("legal_representative", _limited("legal_representative")),
+                                            ("contact_phone", _text), ("floor_area", _floor_area), ("capacity", _capacity),
                                             ("teaching_mode", {"type": "string", "enum": [m.value for m in TeachingMode]})]}},
     },
     "Transition": {

@@ -19,7 +19,8 @@ from sqlalchemy import text as sql
 from registry.core import audit, authz
 from registry.core.errors import Invalid
 from registry.core.models import local_today, utcnow
-from registry.core.problems import translate
+from registry.core.messages import stored
+from registry.core.problems import N_, Problem, translate
 from registry.extensions import db
 from registry.register import rules, services
 from registry.register.models import District, Institution, StatusChange
@@ -159,7 +160,7 @@ class _Context:
             names[name] = None if name in names else code  # a name shared by two districts is ambiguous
         return cls(user, source, current_app.config["REGISTRY_BOUNDS"], {c for c, _ in districts},
                    {n: c for n, c in names.items() if c}, services.category_departments(),
-                   reason=gettext("Imported from %(source)s", source=source or "CSV"), now=utcnow())
+                   reason=stored(Problem(N_("Imported from %(source)s"), {"source": source or "CSV"})), now=utcnow())
 
 
 def _parse_row(line: int, raw: dict, context: _Context, seen: dict, report: ImportReport) -> _Row | None:

@@ -69,6 +69,7 @@ MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_PATTERN = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 
 LIMITS = {"name": 200, "address": 300, "legal_representative": 50, "registration_reason": 500}
+RANGES = {"latitude": (-90, 90), "longitude": (-180, 180), "floor_area": (1, 1_000_000), "capacity": (1, 1_000_000)}
 
 
 def check_credit_code(code: str) -> Problem | None:
@@ -192,8 +193,8 @@ def parse_institution(raw: dict, *, bounds, districts: set[str]) -> tuple[dict, 
         if len(clean.get(name) or "") > limit:
             problems[name] = Problem(N_("At most %(limit)s characters."), {"limit": limit})
 
-    for name, kind, low, high in (("latitude", float, -90, 90), ("longitude", float, -180, 180),
-                                  ("floor_area", float, 1, 1_000_000), ("capacity", int, 1, 1_000_000)):
+    for name, kind in (("latitude", float), ("longitude", float), ("floor_area", float), ("capacity", int)):
+        low, high = RANGES[name]
         if name not in raw:
             continue
         try:

@@ -11,8 +11,8 @@ from flask.cli import with_appcontext
 from registry.core.commands import fail
 
 
-def register_report_commands(app) -> None:
-    app.cli.add_command(bulletin_command)
+def register_report_commands(group) -> None:
+    group.add_command(bulletin_command)
 
 
 @click.command("bulletin")

@@ -43,7 +43,8 @@ class Dashboard:
     flagged_visits: object = None
     charts: list = field(default_factory=list)  # (title, svg)
     rectifications_overdue: object = None  # a Page of inspections whose rectification deadline passed
-    leads_due: object = None  # a Page of open leads due within LEADS_DUE_DAYS, or overdue
+    leads_due: object = None  # a Page of open leads due within LEADS_DUE_DAYS, not yet overdue
+    leads_overdue: object = None  # a Page of open leads past their deadline
 
 
 def _scope_condition(user):
@@ -120,11 +121,11 @@ def _charts(user, board: Dashboard) -> None:
             title=gettext("Institutions by category, at each month's end"))))
     ends, totals = enforcement_by_month()
     labels = [e.strftime("%Y-%m") for e in ends]
-    title = gettext("Inspections and violations per month")
+    title = gettext("Inspections and violations per month, every department")
     board.charts.append((title, chart.line_chart(labels, [(gettext("Institutions inspected"), totals["inspections"], "#1f4e8c"),
                                                           (gettext("Violations found"), totals["violations"], "#b42318")],
                                                  title=title)))
-    title = gettext("Fines and confiscations per month (¥10,000)")
+    title = gettext("Fines and confiscations per month (¥10,000), every department")
     board.charts.append((title, chart.bar_chart(labels, [float(rules.wan_yuan(v)) for v in totals["fines_fen"]],
                                                 title=title, colour="#b54708")))
 
@@ -150,6 +151,8 @@ def dashboard(user) -> Dashboard:
         board.rectifications_overdue = enforcement.list_inspections(
             user, filters=enforcement.InspectionFilters(overdue=True), per_page=10)
     if user.role in (authz.OFFICER, authz.MARKET) and user.department_code:  # the leads routed to their department
+        board.leads_overdue = enforcement.list_leads(user, filters=enforcement.LeadFilters(
+            overdue=True, department=user.department_code), per_page=10)
         board.leads_due = enforcement.list_leads(user, filters=enforcement.LeadFilters(
             due_within_days=LEADS_DUE_DAYS, department=user.department_code), per_page=10)
     _charts(user, board)

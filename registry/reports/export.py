@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
-from datetime import timezone
 from decimal import Decimal
 
 from flask_babel import gettext
 
-from registry.core.models import LOCAL_TIMEZONE
-from registry.core.spreadsheet import csv_lines, safe_cell
+from registry.core.models import local_time
+from registry.core.spreadsheet import csv_lines, xlsx_row
 from registry.grid.forms import VISIT_FLAG_LABELS
 from registry.register.forms import CATEGORY_LABELS, STATUS_LABELS
 from registry.reports import rules
@@ -59,13 +58,13 @@ def xlsx(bulletin: Bulletin) -> bytes:
     bold = Font(bold=True)
     for section in bulletin.sections:
         sheet = book.create_sheet(sheet_title(section).replace("/", " "))
-        sheet.append([safe_cell(f"{bulletin.city.name} {section.title}"),
-                      gettext("%(start)s to %(end)s", start=bulletin.period.start.isoformat(), end=bulletin.period.end.isoformat())])
-        sheet.append([safe_cell(h) for h in header(bulletin)])
+        sheet.append(xlsx_row(sheet, [f"{bulletin.city.name} {section.title}", gettext(
+            "%(start)s to %(end)s", start=bulletin.period.start.isoformat(), end=bulletin.period.end.isoformat())]))
+        sheet.append(xlsx_row(sheet, header(bulletin)))
         for cell in sheet[2]:
             cell.font = bold
         for key, label, values in section_rows(bulletin, section):
-            sheet.append([safe_cell(label), *values])
+            sheet.append(xlsx_row(sheet, [label, *values]))
             number_format = "0.00%" if key == "reduction_rate" else ("#,##0.00" if key.startswith("fines") else "#,##0")
             for cell in sheet[sheet.max_row][1:]:
                 cell.number_format = number_format
@@ -77,7 +76,7 @@ def xlsx(bulletin: Bulletin) -> bytes:
                 cell.font = bold
             for row in section.cells:
                 name = f"{row.cell.code} {row.cell.name}" if row.cell else gettext("In no cell")
-                sheet.append([safe_cell(name), *[f.value for f in row.figures]])
+                sheet.append(xlsx_row(sheet, [name, *[f.value for f in row.figures]]))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -133,7 +132,7 @@ def record_rows(kind: str, rows: Iterable) -> Iterator[list]:
     if kind == "visit":
         flags = {key: str(label) for key, label in VISIT_FLAG_LABELS.items()}
         for visited_at, institution, display_name, username, flagged, reason in rows:
-            when = visited_at.replace(tzinfo=timezone.utc).astimezone(LOCAL_TIMEZONE)
+            when = local_time(visited_at)
             shown = " ".join(flags.get(f, f) for f in reason.split(",") if f) if flagged else ""
             yield [f"{when:%Y-%m-%d %H:%M}", institution, display_name or username, shown]
         return

@@ -20,6 +20,7 @@ from registry.core.models import LOCAL_TIMEZONE
 from registry.escrow.models import Charge, Escrow, EscrowStatusChange, Statement
 from registry.escrow.rules import LIVE, EscrowStatus
 from registry.grid.models import CellAssignment, Visit
+from registry.grid.rules import INSPECTED
 from registry.register.models import Institution, StatusChange
 from registry.register.rules import Category, Status
 from registry.reports import as_of
@@ -182,14 +183,16 @@ def visits_off_site_counts(period: Period, context: Context) -> Select:
 
 
 def visits_due(period: Period, context: Context) -> Select:
-    """Institutions in a cell, existing at the period's end, whose monthly visit fell due by then: never visited
-    before the period, or last visited so long before that the next visit was due by its last day."""
+    """Institutions in a cell, existing at the period's end, whose monthly visit fell due by then: never inspected
+    before the period, or last inspected so long before that the next visit was due by its last day."""
     start, _ = utc_bounds(period)
     # grid rules: due on add_months(last visit, every); due by `end` when the last visit was on or before this day
     latest_allowed = add_months(period.end, -context.visit_every_months)
     cutoff, _ = utc_bounds(Period(latest_allowed + timedelta(days=1), latest_allowed + timedelta(days=1)))
     day = as_of.statuses_on(period.end)
-    recent = select(Visit.institution_id).where(Visit.visited_at >= cutoff, Visit.visited_at < start)
+    # only an inspection: a visit that found the site closed or was refused entry leaves it due
+    recent = select(Visit.institution_id).where(Visit.visited_at >= cutoff, Visit.visited_at < start,
+                                                Visit.outcome == INSPECTED)
     return _institutions(day.c.status.in_([s.value for s in as_of.EXISTING]), CellAssignment.cell_id.is_not(None),
                          Institution.id.not_in(recent), source=day, id_column=day.c.institution_id)
 

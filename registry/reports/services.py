@@ -343,6 +343,7 @@ def _cell_table(section: Section, now: Counts, before: Counts, period: Period, c
 class RecordPage(Page):
     indicator: Indicator | None = None
     kind: str = "institution"
+    scoped: bool = False  # only the records of the user's department are listed
 
 
 def _selection(user, key: str, period: Period, district: str, city: str, cell: int | None):
@@ -353,7 +354,16 @@ def _selection(user, key: str, period: Period, district: str, city: str, cell: i
     if indicator is None or indicator.records is None:
         raise NotFound(gettext("There is no such figure."))
     rows = indicator.records(period, context()).subquery()
-    return indicator, rows, _place(rows, district=district, city=city, cell=cell)
+    return indicator, rows, [*_place(rows, district=district, city=city, cell=cell), *_readable(user, rows)]
+
+
+def _readable(user, rows) -> list:
+    """The records of institutions `user` may read, as the API lists them (an officer: their department's); the
+    figure itself counts the whole city, as the bulletin reports upwards."""
+    scope = authz.institution_scope(user)
+    if scope.all:
+        return []
+    return [rows.c.institution_id.in_(select(Institution.id).where(Institution.department_code.in_(scope.departments)))]
 
 
 def _place(source, *, district: str, city: str, cell: int | None) -> list:
@@ -382,7 +392,8 @@ def records(user, key: str, *, period: Period, district: str = "", city: str = "
             page: int = 1, per_page: int = 50) -> RecordPage:
     """The institutions (or visits) one figure of the bulletin counts."""
     indicator, rows, conditions = _selection(user, key, period, district, city, cell)
-    if indicator.grouped is not None:  # visits: summed from their count per institution, not one row each
+    everything = authz.institution_scope(user).all
+    if indicator.grouped is not None and everything:  # visits: summed from their count per institution
         counted = indicator.grouped(period, context()).subquery()
         total = int(db.session.scalar(select(func.coalesce(func.sum(counted.c.n), 0))
                                       .where(*_place(counted, district=district, city=city, cell=cell))) or 0)
@@ -396,7 +407,8 @@ def records(user, key: str, *, period: Period, district: str = "", city: str = "
     else:
         items = list(db.session.scalars(_institutions_in_order(rows, conditions, Institution)
                                         .limit(per_page).offset((page - 1) * per_page)))
-    return RecordPage(items, total, page, per_page, indicator=indicator, kind=indicator.kind)
+    return RecordPage(items, total, page, per_page, indicator=indicator, kind=indicator.kind,
+                      scoped=not everything)
 
 
 VISIT_COLUMNS = (Visit.visited_at, Institution.name, User.display_name, User.username, Visit.flagged, Visit.flag_reason)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from flask_babel import gettext
 from openpyxl import Workbook
 
-from registry.core.spreadsheet import safe_cell
+from registry.core.spreadsheet import xlsx_row
 from registry.escrow.forms import ESCROW_STATUS_LABELS
 from registry.register.forms import CATEGORY_LABELS, STATUS_LABELS
 
@@ -36,7 +36,7 @@ def rows(found) -> Iterator[list]:
 def write_xlsx(file, header: list[str], rows) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(gettext("Institutions"))
-    sheet.append([safe_cell(h) for h in header])
+    sheet.append(xlsx_row(sheet, header))
     for values in rows:
-        sheet.append([safe_cell(v) for v in values])
+        sheet.append(xlsx_row(sheet, values))
     workbook.save(file)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import tempfile
 
-from flask import Blueprint, abort, render_template, request, send_file
+from flask import Blueprint, abort, jsonify, render_template, request, send_file
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
@@ -11,9 +11,21 @@ from registry.core.models import local_today
 from registry.core.web import csv_download, download, page_arg
 from registry.extensions import limiter
 from registry.search import exports, public
-from registry.search.services import SearchQuery, each_row
+from registry.search.services import SearchQuery, each_row, search
 
 bp = Blueprint("search", __name__)
+
+
+@bp.get("/institutions/suggest")
+@login_required
+def suggest_institutions():
+    """A form's institution field asks as the user types (static/search/institution-field.js): the first ten
+    institutions the user may see whose name, credit code, ... match, as the register's search finds them."""
+    q = request.args.get("q", "")[:60].strip()
+    found = search(current_user, SearchQuery(q=q), per_page=10).items if q else []
+    return jsonify({"institutions": [{"credit_code": r.institution.credit_code, "name": r.institution.name,
+                                      "district": r.institution.district_ref.name if r.institution.district_ref else ""}
+                                     for r in found]})
 
 
 @bp.get("/institutions/export.<fmt>")

@@ -25,9 +25,59 @@ def test_login_is_throttled_after_repeated_failures(app, client, users):
         login(client, "edu", "wrong-password")
     locked = login(client, "edu")  # even the right password waits now
     assert locked.status_code == 200
-    assert field_errors(locked, "password")
-    db.session.expire_all()
-    assert db.session.query(User).filter_by(username="edu").one().locked_until is not None
+    assert "请15分钟后再试" in " ".join(field_errors(locked, "password"))
+
+
+def _login_from(client, address: str, username: str, password: str = PASSWORD):
+    client.post("/logout")
+    return client.post("/login", data={"username": username, "password": password},
+                       headers={"X-Forwarded-For": address})
+
+
+def test_a_lock_keeps_one_address_out_of_one_account_and_says_nothing_of_accounts(database_url, users):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(database_url, REGISTRY_PROXY_COUNT=1)
+    client = app.test_client()
+    for username in ("edu", "no-such-user"):
+        for _ in range(app.config["REGISTRY_LOGIN_MAX_FAILURES"]):
+            _login_from(client, "203.0.113.9", username, "wrong-password")
+    locked = _login_from(client, "203.0.113.9", "edu")
+    assert "分钟后再试" in " ".join(field_errors(locked, "password"))
+    # The same words for a name that is no account: the lock does not tell which accounts exist.
+    assert field_errors(_login_from(client, "203.0.113.9", "no-such-user"), "password") == field_errors(locked, "password")
+    # The owner, at their own desk behind the same proxy, logs in.
+    assert _login_from(client, "198.51.100.7", "edu").status_code == 302
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_rate_limits_count_the_client_behind_the_proxy(database_url, users):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(database_url, RATELIMIT_ENABLED=True, REGISTRY_PROXY_COUNT=1)
+    client = app.test_client()
+
+    def token(address):
+        return client.post("/api/v1/auth/token", json={"username": "nobody", "password": "x"},
+                           headers={"X-Forwarded-For": f"10.0.0.1, {address}"}).status_code
+
+    assert [token("203.0.113.9") for _ in range(11)][-1] == 429
+    assert token("198.51.100.7") == 422  # another citizen's budget is whole
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_without_a_proxy_a_forwarded_address_is_not_believed(database_url, users):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(database_url, RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    answers = [client.post("/api/v1/auth/token", json={"username": "nobody", "password": "x"},
+                           headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code for n in range(11)]
+    assert answers[-1] == 429
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_next_cannot_leave_the_site(client, users):
@@ -131,3 +181,68 @@ def test_logout_ends_the_session_on_the_server(client, users):
     client.post("/logout")
     client.set_cookie("session", stolen)
     assert client.get("/institutions").status_code == 302  # back to the login page
+
+
+def test_logout_ends_the_users_api_tokens(client, users, token_for):
+    bearer = token_for("edu")
+    assert client.get("/api/v1/institutions", headers=bearer).status_code == 200
+    login(client, "edu")
+    client.post("/logout")
+    refused = client.get("/api/v1/institutions", headers=bearer)
+    assert refused.status_code == 401 and refused.json["error"]["code"] == "unauthenticated"
+    assert client.get("/api/v1/institutions", headers=token_for("edu")).status_code == 200  # a new one works
+    assert client.get("/api/v1/institutions", headers=token_for("arts")).status_code == 200
+
+
+def test_signed_in_pages_are_not_kept_in_caches(client, users):
+    assert "no-store" not in client.get("/login").headers.get("Cache-Control", "")
+    login(client, "edu")
+    for path in ("/", "/institutions", "/institutions/export.csv"):
+        assert client.get(path).headers["Cache-Control"] == "no-store", path
+
+
+def test_a_refused_method_names_the_ones_allowed(client, users, token_for):
+    page_answer = client.delete("/login")
+    assert page_answer.status_code == 405 and set(page_answer.headers["Allow"].split(", ")) >= {"GET", "POST"}
+    api_answer = client.delete("/api/v1/auth/token", headers=token_for("edu"))
+    assert api_answer.status_code == 405 and "POST" in api_answer.headers["Allow"]
+    assert api_answer.json["error"]["code"] == "method_not_allowed"
+
+
+def test_a_user_sees_their_profile_and_changes_their_password(app, client, users, token_for):
+    from flask import Flask  # noqa: F401  (the second browser is a second test client)
+    from sqlalchemy import select
+
+    from registry.core.audit import AuditEntry, verify
+
+    elsewhere = app.test_client()
+    login(elsewhere, "edu")
+    bearer = token_for("edu")
+    login(client, "edu")
+    shown = page(client.get("/profile"))
+    facts = shown.select_one("dl.details").get_text(" ", strip=True)
+    assert "edu" in facts and "教育" in facts
+    assert shown.select_one(".tools a.who")["href"] == "/profile"
+
+    wrong = client.post("/profile", data={"current_password": "not-mine", "new_password": "a-new-long-password",
+                                          "repeat_password": "a-new-long-password"})
+    assert wrong.status_code == 422 and field_errors(wrong, "current_password")
+    short = client.post("/profile", data={"current_password": PASSWORD, "new_password": "short",
+                                          "repeat_password": "short"})
+    assert short.status_code == 422 and "10" in " ".join(field_errors(short, "new_password"))
+    differ = client.post("/profile", data={"current_password": PASSWORD, "new_password": "a-new-long-password",
+                                           "repeat_password": "another-long-password"})
+    assert differ.status_code == 422 and field_errors(differ, "repeat_password")
+
+    changed = client.post("/profile", data={"current_password": PASSWORD, "new_password": "a-new-long-password",
+                                            "repeat_password": "a-new-long-password"})
+    assert changed.status_code == 302
+    assert client.get("/institutions").status_code == 200  # this login goes on
+    assert elsewhere.get("/institutions").status_code == 302  # the other one has ended
+    assert client.get("/api/v1/institutions", headers=bearer).status_code == 401
+    client.post("/logout")
+    assert login(client, "edu").status_code == 200  # the old password no longer opens
+    assert login(client, "edu", "a-new-long-password").status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.password")) is not None
+    assert verify(db.session).ok

@@ -70,6 +70,8 @@ EXPECTED.update({
     ("inspection.list", None): {"admin", "edu", "sports", "market"},
     ("inspection.view", JOINT): {"admin", "edu", "sports", "market"},
     ("inspection.view", EDU_ONLY): {"admin", "edu", "market"},
+    ("inspection.note", JOINT): {"admin", "edu", "sports"},
+    ("inspection.note", EDU_ONLY): {"admin", "edu"},
     ("inspection.create", None): {"admin", "edu", "sports", "market"},
     ("inspection.create", ACADEMIC): {"admin", "edu", "market"},
     ("lead.list", None): {"admin", "edu", "sports", "grid", "market"},
@@ -114,7 +116,8 @@ def test_anonymous_can_do_nothing():
 
 # Routes that anyone may open; every other route must refuse an anonymous visitor.
 PUBLIC = {"static", "accounts.login", "accounts.logout", "accounts.language", "api.token", "api.openapi",
-          "search.lookup", "search.public_list", "enforcement_public.public_report", "enforcement_public.public_track"}
+          "search.lookup", "search.public_list", "enforcement_public.public_report", "enforcement_public.public_track",
+          "enforcement_public.public_thanks"}
 
 
 def test_every_route_has_an_access_rule(app, client):

@@ -1,15 +1,21 @@
 """Setting up: the demo command, `registry init`, and the settings production insists on."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
 from registry import create_app
 from registry.cli import cli
-from registry.config import ConfigError, parse_bounds, parse_category_departments
+from registry.config import COUNTRY_BOUNDS, ConfigError, parse_bounds, parse_category_departments
 
 
 def test_demo_creates_then_reuses_its_data(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
+    monkeypatch.setenv("REGISTRY_INSTANCE_DIR", str(tmp_path))
     monkeypatch.setenv("REGISTRY_DATABASE_URL", f"sqlite:///{tmp_path / 'demo.sqlite'}")
     monkeypatch.setenv("REGISTRY_SECRET_KEY", "demo-test")
     monkeypatch.delenv("REGISTRY_BOUNDS", raising=False)
@@ -42,6 +48,7 @@ def test_demo_serves_the_app(tmp_path, monkeypatch):
 
     served = {}
     monkeypatch.setattr("werkzeug.serving.run_simple", lambda host, port, app, **kw: served.update(host=host, port=port, app=app))
+    monkeypatch.setenv("REGISTRY_INSTANCE_DIR", str(tmp_path))
     monkeypatch.setenv("REGISTRY_DATABASE_URL", f"sqlite:///{tmp_path / 'demo.sqlite'}")
     monkeypatch.setenv("REGISTRY_SECRET_KEY", "demo-test")
     result = CliRunner().invoke(cli, ["demo", "--host", "0.0.0.0", "--port", "5123"])
@@ -52,6 +59,62 @@ def test_demo_serves_the_app(tmp_path, monkeypatch):
         from registry.extensions import db
 
         db.engine.dispose()
+
+
+def _fresh_environment(instance):
+    """The environment of a new user's shell: no settings, only a fresh instance folder."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REGISTRY_", "FLASK_"))}
+    return {**env, "REGISTRY_INSTANCE_DIR": str(instance)}
+
+
+def _registry(env, *args):
+    script = Path(sys.executable).with_name("registry")
+    return subprocess.run([str(script), *args], env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_the_readme_commands_run_on_the_demo_instance_without_settings(tmp_path, monkeypatch):
+    """After `registry demo`, the README's other commands run on the demo's instance folder as the demo does."""
+    from click.testing import CliRunner
+
+    instance = tmp_path / "instance"
+    env = _fresh_environment(instance)
+    demo = _registry(env, "demo", "--no-serve")
+    assert demo.returncode == 0, demo.stderr
+    verified = _registry(env, "audit", "verify")
+    assert verified.returncode == 0 and verified.stdout.startswith("Audit log intact"), verified.stderr
+    bulletin = _registry(env, "bulletin", "--format", "csv")
+    assert bulletin.returncode == 0 and "Traceback" not in bulletin.stderr, bulletin.stderr
+    backup = _registry(env, "backup", str(tmp_path / "copy.sqlite"))
+    assert backup.returncode == 0 and (tmp_path / "copy.sqlite").stat().st_size > 0, backup.stderr
+
+    for name in list(os.environ):
+        if name.startswith("REGISTRY_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("REGISTRY_INSTANCE_DIR", str(instance))
+    result = CliRunner().invoke(cli, ["audit", "verify"])
+    assert result.exit_code == 0 and "Audit log intact" in result.output, result.output
+    # The demo's city bounds hold for later commands too.
+    assert create_app().config["REGISTRY_BOUNDS"] != COUNTRY_BOUNDS
+    # Pointed at another database, the folder is not the demo's: the key is required again.
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", f"sqlite:///{tmp_path / 'other.sqlite'}")
+    with pytest.raises(ConfigError):
+        create_app()
+
+
+def test_help_lists_every_command_without_settings_and_a_command_says_what_is_missing(tmp_path):
+    env = _fresh_environment(tmp_path / "instance")
+    shown = _registry(env, "--help")
+    assert shown.returncode == 0 and not shown.stderr, shown.stderr
+    listed = {line.split()[0] for line in shown.stdout.split("Commands:")[1].splitlines() if line.strip()}
+    assert {"demo", "init", "create-user", "import", "audit", "backup", "restore", "bulletin", "escrow",
+            "assign-cells", "grid-worker", "db", "run", "shell", "routes"} <= listed
+    assert "statements" in _registry(env, "import", "--help").stdout
+    for args in (["audit", "verify"], ["import", "institutions", __file__], ["bulletin"]):
+        refused = _registry(env, *args)
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr
+        assert refused.stderr.strip().splitlines() == [
+            "Error: REGISTRY_SECRET_KEY is not set: set it to a long random string, or run `registry demo` (which "
+            "keeps its own key in the instance folder), or set REGISTRY_ENV=development."]
 
 
 def test_init_loads_reference_data_only(tmp_path, monkeypatch):

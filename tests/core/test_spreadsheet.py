@@ -17,3 +17,19 @@ def test_csv_has_a_bom_and_reads_back():
     assert text.startswith("\ufeff名称")
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows == [["名称", "地址"], ["'=cmd|'/c calc'!A1", "温州市,鹿城区"], ["新华", "五马街"]]
+
+
+def test_xlsx_writes_formula_text_as_a_text_cell_without_an_apostrophe():
+    from openpyxl import Workbook, load_workbook
+
+    from registry.core.spreadsheet import xlsx_row
+
+    for write_only in (True, False):
+        book = Workbook(write_only=write_only)
+        sheet = book.create_sheet("机构") if write_only else book.active
+        sheet.append(xlsx_row(sheet, ['=HYPERLINK("http://x","点我")', "+1+1", "新华", 5]))
+        buffer = io.BytesIO()
+        book.save(buffer)
+        cells = next(load_workbook(io.BytesIO(buffer.getvalue())).worksheets[0].iter_rows())
+        assert [c.value for c in cells] == ['=HYPERLINK("http://x","点我")', "+1+1", "新华", 5]
+        assert [c.data_type for c in cells] == ["s", "s", "s", "n"]

@@ -1,5 +1,10 @@
 """Inspections, leads, cases and fines through the JSON API, as a machine client (or a test) uses them."""
+from datetime import timedelta
+
+import pytest
+
 from registry.core.models import local_today
+from registry.grid.rules import ALL_CLEAR
 from tests.enforcement.conftest import days_ago
 
 
@@ -203,7 +208,9 @@ def test_overdue_leads_are_listed(staff, make_institution, client, token_for, ap
     assert [(i["id"], i["overdue"]) for i in listed] == [(lead["id"], True)]
 
 
-def test_a_grid_workers_report_becomes_a_lead_they_can_follow(staff, make_institution, make_user, client, token_for):
+@pytest.fixture
+def beat(staff, make_institution):
+    """A sports institution in the grid worker's one cell."""
     from registry.extensions import db
     from registry.grid import importing
     from registry.grid import services as grid
@@ -214,9 +221,14 @@ def test_a_grid_workers_report_becomes_a_lead_they_can_follow(staff, make_instit
     institution = make_institution(category="sports")
     grid.add_worker(staff["admin"], "C1", "grid")
     db.session.commit()
+    return institution
+
+
+def test_a_grid_workers_report_becomes_a_lead_they_can_follow(beat, client, token_for):
+    institution = beat
     visit = client.post("/api/v1/visits", headers=token_for("grid"), json={
         "institution_id": institution.id, "latitude": 28.0123, "longitude": 120.6543, "accuracy": 5,
-        "checklist": {"advertising": True}, "notes": "门口张贴数学冲刺班广告"})
+        "checklist": {**ALL_CLEAR, "advertising": True}, "notes": "门口张贴数学冲刺班广告"})
     assert visit.status_code == 201 and visit.json["reported_to"] == "sports"
     [lead] = client.get("/api/v1/leads", headers=token_for("grid")).json["items"]
     assert lead["source"] == "grid" and lead["department"] == "sports" and "数学冲刺班" in lead["description"]
@@ -226,10 +238,56 @@ def test_a_grid_workers_report_becomes_a_lead_they_can_follow(staff, make_instit
     sports = token_for("sports")
     assert client.post(f"/api/v1/leads/{lead['id']}/transitions", headers=token_for("grid"),
                        json={"to": "closed", "version": 1}).status_code == 403
-    client.post(f"/api/v1/leads/{lead['id']}/transitions", headers=sports, json={
-        "to": "closed", "outcome": "rectified", "reply": "广告已撤除", "version": 1})
+    url = f"/api/v1/leads/{lead['id']}/transitions"
+    moved = client.post(url, headers=sports, json={"to": "assigned", "assignee": "sports", "version": 1}).json
+    moved = client.post(url, headers=sports, json={"to": "handling", "version": moved["version"]}).json
+    client.post(url, headers=sports, json={"to": "closed", "outcome": "rectified", "reply": "广告已撤除",
+                                           "version": moved["version"]})
     followed = client.get(f"/api/v1/leads/{lead['id']}", headers=token_for("grid")).json
     assert followed["outcome"] == "rectified" and followed["reply"] == "广告已撤除"
+
+
+def test_a_lead_is_closed_only_once_handled_or_at_intake_as_not_accepted(staff, make_institution, client, token_for):
+    """上报 → 交办 → 处置 → 办结: no closing straight from received or assigned, but for the named intake outcomes
+    (不予受理, 移交) with their reason."""
+    arts = token_for("arts")
+    institution = make_institution(category="arts")
+
+    def new_lead():
+        lead = client.post("/api/v1/leads", headers=arts, json={"institution_id": institution.id, "description": "举报"}).json
+        return lead, f"/api/v1/leads/{lead['id']}/transitions"
+
+    lead, url = new_lead()
+    shortcut = client.post(url, headers=arts, json={"to": "closed", "outcome": "rectified", "reply": "已整改", "version": 1})
+    assert shortcut.status_code == 422 and "not accepted or transferred" in shortcut.json["error"]["fields"]["state"][0]
+    no_reason = client.post(url, headers=arts, json={"to": "closed", "outcome": "unfounded", "reply": "", "version": 1})
+    assert no_reason.status_code == 422 and "reply" in no_reason.json["error"]["fields"]
+    declined = client.post(url, headers=arts, json={"to": "closed", "outcome": "unfounded", "reply": "举报内容与事实明显不符",
+                                                    "version": 1})
+    assert declined.status_code == 200 and declined.json["state"] == "closed" and declined.json["outcome"] == "unfounded"
+
+    lead, url = new_lead()
+    assigned = client.post(url, headers=arts, json={"to": "assigned", "assignee": "arts2", "version": 1}).json
+    skipped = client.post(url, headers=arts, json={"to": "closed", "outcome": "unfounded", "reply": "不实",
+                                                   "version": assigned["version"]})
+    assert skipped.status_code == 422
+
+
+def test_a_report_made_before_eight_in_beijing_is_dated_that_day(beat, client, token_for):
+    """00:00–08:00 in Beijing is the day before in UTC: the lead is received on the visit's local day, due 15 days on."""
+    from datetime import datetime
+
+    from registry.core.models import LOCAL_TIMEZONE
+
+    now = datetime.now(LOCAL_TIMEZONE)
+    day = now.date() if now.hour >= 2 else now.date() - timedelta(days=1)
+    visit = client.post("/api/v1/visits", headers=token_for("grid"), json={
+        "institution_id": beat.id, "latitude": 28.0123, "longitude": 120.6543, "accuracy": 5,
+        "visited_at": f"{day.isoformat()}T01:30:00+08:00", "checklist": {"advertising": True}, "notes": "违规广告"})
+    assert visit.status_code == 201, visit.json
+    [lead] = client.get("/api/v1/leads", headers=token_for("sports")).json["items"]
+    assert lead["received_on"] == day.isoformat()
+    assert lead["deadline"] == (day + timedelta(days=15)).isoformat()
 
 
 def test_a_finding_referred_to_another_department(staff, make_institution, client, token_for, inspect):
@@ -261,3 +319,43 @@ def test_api_in_chinese(staff, make_institution, client, token_for):
         "institution_id": make_institution(category="arts").id, "inspected_on": days_ago(1), "staff": ["arts"],
         "results": {}, "outcome": "compliant"})
     assert response.json["error"]["fields"]["staff"] == ["一次检查至少由 2 名执法人员进行。"]
+
+
+def test_who_is_named_on_an_inspection_or_a_case_and_who_adds_notes(staff, make_institution, client, token_for,
+                                                                     inspect, step, make_user):
+    from registry.core.audit import AuditEntry
+    from registry.extensions import db
+
+    make_user("sports2", "officer", "sports")
+    institution = make_institution(category="arts")
+    # The officer recording is one of the staff; partners of other departments make it joint.
+    others = inspect("arts", institution, staff=["arts2", "edu2"])
+    assert others.status_code == 422 and "name yourself" in others.json["error"]["fields"]["staff"][0]
+    joint = inspect("arts", institution, staff=["arts", "edu2"])
+    assert joint.status_code == 201 and joint.json["joint"]
+    # An administrator records on the staff's behalf, and the audit log says so.
+    behalf = inspect("admin", institution, staff=["arts", "arts2"])
+    assert behalf.status_code == 201
+    entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.entity_type == "inspection",
+                                                          AuditEntry.entity_id == str(behalf.json["id"])))
+    assert entry.actor == "admin" and "on behalf of arts, arts2" in entry.reason
+
+    # Notes: the departments that made the inspection add to it; market staff, who read it, do not.
+    url = f"/api/v1/inspections/{joint.json['id']}"
+    version = joint.json["version"]
+    assert client.patch(url, json={"notes": "市场补充", "version": version}, headers=token_for("market")).status_code == 403
+    assert client.patch(url, json={"notes": "体育补充", "version": version}, headers=token_for("sports")).status_code == 403
+    added = client.patch(url, json={"notes": "教育补充", "version": version}, headers=token_for("edu"))
+    assert added.status_code == 200 and "教育补充" in added.json["notes"]
+
+    # A case's officers are of the case's department, the one recording among them.
+    opened = inspect("arts", institution, failed=["no_academic_content"], outcome="case", staff=["arts", "edu2"],
+                     case_summary="以艺术培训名义开展学科类培训")
+    assert opened.status_code == 201  # opened by culture with its own officer, not the partner from education
+    headers = token_for("arts")
+    [case] = client.get(f"/api/v1/cases?institution_id={institution.id}", headers=headers).json["items"]
+    other = step("arts", case, "investigated", people=["arts", "edu2"])
+    assert other.status_code == 422 and "edu2" in other.json["error"]["fields"]["people"][0]
+    absent = step("arts", case, "investigated", people=["arts2", "market"])
+    assert absent.status_code == 422
+    assert step("arts", case, "investigated", people=["arts", "arts2"]).status_code == 201

@@ -199,3 +199,46 @@ def test_who_downloads_the_records(period, as_user, client):
     response = client.get(url)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert as_user("market").get("/enforcement/indicators/nonsense.csv").status_code == 404
+
+
+ROLES = ("admin", "edu", "tech", "arts", "sports", "grid", "market")
+
+
+def test_every_figure_link_of_the_bulletin_as_every_role(period, as_user):
+    """Each figure of the bulletin links the records behind it, city-wide and per district; each link and its CSV
+    open for every role that may follow it (a grid worker: the enforcement figures, scoped to what they reported)."""
+    start, end = period
+    links = {a["href"] for a in page(as_user("admin").get(f"/reports/bulletin?start={start}&end={end}")).select("a[href]")
+             if "/indicators/" in a["href"] or "/reports/records/" in a["href"]}
+    enforcement = {link for link in links if "/indicators/" in link}
+    assert len(enforcement) > len(indicators.KEYS)  # the city's and the districts' figures
+    assert any("staff_person_times" in link and "district=" in link for link in enforcement)
+    for role in ROLES:
+        client = as_user(role)
+        for link in links:
+            path, _, query = link.partition("?")
+            for url in (link, f"{path}.csv?{query}"):
+                response = client.get(url)
+                expected = (403,) if role == "grid" and "/reports/records/" in url else (200,)
+                assert response.status_code in expected, (role, url, response.status_code)
+
+
+def test_a_figures_records_name_their_district_and_lead_back_to_the_bulletin(period, as_user):
+    start, end = period
+    client = as_user("arts")
+    shown = page(client.get(f"/enforcement/indicators/institutions_inspected?start={start}&end={end}&district={OUHAI}"))
+    assert "瓯海区" in shown.h1.get_text() and OUHAI not in shown.h1.get_text()
+    select = shown.select_one("form.filters select[name=district]")
+    assert select.select_one("option[selected]")["value"] == OUHAI
+    assert "温州市 鹿城区" in [o.get_text(strip=True) for o in select.select("option")]
+    assert shown.find("input", attrs={"name": "district"}) is None  # no code typed by hand
+    back = shown.select_one(".crumbs a")["href"]
+    assert back == f"/reports/bulletin?start={start}&end={end}#institutions_inspected"
+    assert client.get(back).status_code == 200
+    # Every district, and the records without one.
+    client = as_user("market")
+    everywhere = page(client.get(f"/enforcement/indicators/leads_received?start={start}&end={end}&district="))
+    nowhere = page(client.get(f"/enforcement/indicators/leads_received?start={start}&end={end}&district=none"))
+    assert len(nowhere.select("tbody tr td a")) == 1 and len(everywhere.select("tbody tr td a")) > 1
+    assert "无区县" in nowhere.h1.get_text()
+    assert nowhere.select_one("select[name=district] option[selected]")["value"] == "none"

@@ -2,6 +2,7 @@
 from datetime import date
 
 from registry.core.audit import AuditEntry, verify
+from registry.core.messages import shown
 from registry.escrow import chart, figures, services
 from registry.escrow.models import Escrow, EscrowStatusChange
 from registry.extensions import db
@@ -25,7 +26,7 @@ def test_prepaid_fees_without_an_account_until_the_lessons_are_over(runner, make
     escrow = db.session.query(Escrow).one()
     assert escrow.status == "none" and escrow.prepaid_held == 0
     last = db.session.query(EscrowStatusChange).order_by(EscrowStatusChange.id.desc()).first()
-    assert last.by_rule and last.to_status == "none" and last.reason == "未开设监管账户，也未持有预收费。"
+    assert last.by_rule and last.to_status == "none" and shown(last.reason) == "未开设监管账户，也未持有预收费。"
     entry = db.session.query(AuditEntry).filter_by(entity_type="escrow").order_by(AuditEntry.id.desc()).first()
     assert entry.action == "escrow.rule" and entry.actor == "system" and entry.after_data["status"] == "none"
     assert verify(db.session).ok
@@ -87,7 +88,7 @@ def test_every_status_change_is_in_the_history_with_who_or_which_rule(users, art
     steps = db.session.query(EscrowStatusChange).order_by(EscrowStatusChange.id).all()
     assert [(s.to_status.value, s.by_rule, s.actor_id) for s in steps] == [
         ("opened", False, users["admin"].id), ("violation", True, users["arts"].id)]
-    assert steps[1].reason == "1笔收费违反收费规定。"
+    assert shown(steps[1].reason) == "1笔收费违反收费规定。"
 
 
 def test_chart_scale_and_escaping():
@@ -127,3 +128,21 @@ def test_the_demo_shows_every_status_and_alert(tmp_path, monkeypatch, pin_today)
         assert not db.session.scalar(select(func.count()).select_from(Escrow).where(Escrow.account_number == ACCOUNT))
         assert verify(db.session).ok
         db.engine.dispose()
+
+
+def test_a_rule_finding_reads_in_the_readers_language(runner, make_institution, as_user, tmp_path):
+    """The finding is kept as a message, not as the Chinese words of the day it was found."""
+    from tests.conftest import page
+
+    institution = make_institution(category="sports")
+    path = tmp_path / "charges.csv"
+    path.write_bytes(csv_bytes(CHARGE_COLUMNS, [charge_row(institution.credit_code, months="2")]))
+    assert runner.invoke(args=["import", "charges", str(path)]).exit_code == 0
+    client = as_user("admin")
+    chinese = page(client.get(f"/institutions/{institution.id}/escrow")).find("main").get_text(" ", strip=True)
+    client.post("/language", data={"locale": "en"})
+    english = page(client.get(f"/institutions/{institution.id}/escrow")).find("main").get_text(" ", strip=True)
+    assert "预收费" in chinese and "msg:" not in chinese
+    assert "prepaid" in english.lower() and "预收费" not in english and "msg:" not in english
+    history = client.get(f"/api/v1/institutions/{institution.id}/history", headers={"Accept-Language": "en"}).json
+    assert "msg:" not in str(history)

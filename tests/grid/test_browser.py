@@ -78,6 +78,14 @@ def visits() -> list[dict]:
     return found
 
 
+def answer_all_clear(browser) -> None:
+    """Every checklist item answered with its good answer (the first of the two)."""
+    from selenium.webdriver.common.by import By
+
+    for answer in browser.find_elements(By.CSS_SELECTOR, ".check-row .answer:not(.problem) input"):
+        answer.click()
+
+
 @pytest.fixture
 def site(grid, make_institution, runner):
     """The id of an institution in the `grid` worker's cell."""
@@ -97,11 +105,25 @@ def test_the_visit_form_takes_the_phones_position(browser, live_server, site):
     wait_for(lambda: browser.find_element(By.ID, "latitude").get_attribute("value"))
     assert browser.find_element(By.ID, "accuracy").get_attribute("value") == "12"
     assert "12" in browser.find_element(By.ID, "geo-status").text
-    browser.find_element(By.CSS_SELECTOR, "input[name=checklist-operating][value=yes]").click()
+    # The distance shows before saving, and follows the phone as the worker walks.
+    assert wait_for(lambda: browser.find_element(By.ID, "distance").text) == "您距机构约 15 米。"
+    browser.execute_cdp_cmd("Emulation.setGeolocationOverride", {"latitude": 28.0085, "longitude": 120.6501, "accuracy": 12})
+    far = wait_for(lambda: "超过 200 米" in browser.find_element(By.ID, "distance").text
+                   and browser.find_element(By.ID, "distance"))
+    assert far.text.startswith("您距机构约 389 米") and "too-far" in far.get_attribute("class")
+    browser.execute_cdp_cmd("Emulation.setGeolocationOverride", {"latitude": 28.0051, "longitude": 120.6501, "accuracy": 12})
+    wait_for(lambda: browser.find_element(By.ID, "distance").text == "您距机构约 15 米。")
+    # Saving with an item unanswered is refused.
+    browser.find_element(By.CSS_SELECTOR, "#visit-form button[type=submit]").click()
+    wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, ".check-row.unanswered"))
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".check-row.unanswered")) == 6 and visits() == []
+    wait_for(lambda: browser.find_element(By.ID, "latitude").get_attribute("value"))
+    answer_all_clear(browser)
     browser.find_element(By.CSS_SELECTOR, "input[name=checklist-advertising][value=yes]").click()
     browser.find_element(By.ID, "notes").send_keys("门口张贴招生广告")
     browser.find_element(By.CSS_SELECTOR, "#visit-form button[type=submit]").click()
     wait_for(lambda: "/grid/visits/" in browser.current_url)
+    assert wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, ".flash-success"))[0].text == "走访已保存。"
     [visit] = visits()
     assert visit["position_source"] == "gps" and visit["accuracy_m"] == 12 and 10 < visit["distance_m"] < 20
     assert not visit["flagged"] and visit["findings"] == ["advertising"]
@@ -118,6 +140,7 @@ def test_position_refused_means_typing_it(browser, live_server, site):
     assert browser.find_element(By.ID, "position_source").get_attribute("value") == "manual"
     browser.find_element(By.ID, "latitude").send_keys("28.0050")
     browser.find_element(By.ID, "longitude").send_keys("120.6500")
+    answer_all_clear(browser)
     browser.find_element(By.CSS_SELECTOR, "#visit-form button[type=submit]").click()
     wait_for(lambda: "/grid/visits/" in browser.current_url)
     [visit] = visits()
@@ -134,6 +157,7 @@ def test_a_visit_typed_offline_is_kept_and_sent_once(browser, live_server, site)
     browser.get(form_url)
     wait_for(lambda: browser.find_element(By.ID, "latitude").get_attribute("value"))
     browser.find_element(By.ID, "notes").send_keys("地下室无信号")
+    answer_all_clear(browser)
     browser.execute_cdp_cmd("Network.enable", {})
     browser.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": True, "latency": 0,
                                                                  "downloadThroughput": -1, "uploadThroughput": -1})
@@ -178,5 +202,17 @@ def test_the_map_draws_the_cells(browser, live_server, grid, make_institution):
     scripts = browser.find_elements(By.CSS_SELECTOR, "script")
     assert all(s.get_attribute("src") for s in scripts)
     assert "/static/vendor/leaflet/leaflet.js" in [s.get_attribute("src").replace(live_server, "") for s in scripts]
+    # The legend says what each colour counts; the cells are named; the chosen one stands out.
+    legend = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#cell-legend li")]
+    assert legend[0] == "网格颜色：网格内机构数" and legend[1:] == ["0", "1"]
+    labels = sorted(t.text for t in browser.find_elements(By.CSS_SELECTOR, ".leaflet-tooltip.cell-label"))
+    assert labels == ["东区", "西区北网格", "西区南网格"]  # the finest cells; 西区 is an outline around its two
+    assert not browser.find_elements(By.CSS_SELECTOR, "#map path.chosen-cell")
+    browser.get(f"{live_server}/grid/map?cell=D2")
+    wait_for(lambda: browser.find_element(By.ID, "map").get_attribute("data-ready"))
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#map path.chosen-cell")) == 1
+    assert "东区" in [t.text for t in browser.find_elements(By.CSS_SELECTOR, ".leaflet-tooltip.cell-label")]
+    browser.find_element(By.CSS_SELECTOR, "#map-colour input[value=overdue]").click()
+    assert browser.find_element(By.CSS_SELECTOR, "#cell-legend li").text == "网格颜色：待走访机构数"
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]]
     assert errors == []

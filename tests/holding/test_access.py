@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from registry.core.audit import AuditEntry
 from registry.core.photos import Upload
 from registry.extensions import db
+from registry.grid.rules import ALL_CLEAR
 
 # Who may read and who may change a record of an arts institution (supervised by culture: the `arts` officer).
 # `grid2` is the grid worker of its cell; `grid` is a grid worker of no cell.
@@ -103,7 +104,7 @@ def records(users, make_user, make_institution):
     grid.add_worker(admin, "C1", "grid2")
     db.session.commit()
     visit = grid.record_visit(worker, {"institution_id": institution.id, "latitude": 28.0124, "longitude": 120.6544,
-                                       "accuracy": 10, "notes": "正常营业"},
+                                       "accuracy": 10, "checklist": ALL_CLEAR, "notes": "正常营业"},
                               photos=[Upload("门口.png", _png())]).visit
     db.session.commit()
     return {"institution": institution.id, "statement": statement.id, "charge": charge.id, "visit": visit.id,

@@ -69,3 +69,74 @@ def test_restore_asks_first(runner, tmp_path):
     assert runner.invoke(args=["backup", str(backup)]).exit_code == 0
     result = runner.invoke(args=["restore", str(backup)], input="n\n")
     assert result.exit_code == 1 and "will be replaced" in result.output
+
+
+def test_backup_does_not_overwrite_and_says_when_the_folder_is_missing(runner, tmp_path):
+    backup = tmp_path / "b.sqlite"
+    backup.write_text("last week's backup")
+    refused = runner.invoke(args=["backup", str(backup)])
+    assert refused.exit_code == 1 and "already exists" in refused.output and "--force" in refused.output
+    assert backup.read_text() == "last week's backup"
+    assert runner.invoke(args=["backup", str(backup), "--force"]).exit_code == 0
+    assert sqlite3.connect(backup).execute("SELECT count(*) FROM audit_log").fetchone()[0] >= 0
+    missing = runner.invoke(args=["backup", str(tmp_path / "no-such-folder" / "b.sqlite")])
+    assert missing.exit_code == 1
+    assert missing.output.strip().splitlines() == [f"There is no folder {tmp_path / 'no-such-folder'}: create it first, or name another."]
+
+
+def _database_file(database_url):
+    return database_url.removeprefix("sqlite:///")
+
+
+def test_restore_checks_the_backup_before_replacing_anything(runner, users, tmp_path, database_url):
+    db.session.commit()
+    backup = tmp_path / "b.sqlite"
+    assert runner.invoke(args=["backup", str(backup)]).exit_code == 0
+    before = _count(database_url), sqlite3.connect(_database_file(database_url)).execute(
+        "SELECT count(*) FROM audit_log").fetchone()[0]
+
+    tampered = tmp_path / "tampered.sqlite"
+    shutil.copy(backup, tampered)
+    with sqlite3.connect(tampered) as connection:  # edited by someone who drops the append-only triggers
+        for (trigger,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'").fetchall():
+            connection.execute(f"DROP TRIGGER {trigger}")
+        connection.execute("UPDATE audit_log SET actor = 'someone else' WHERE id = (SELECT min(id) FROM audit_log)")
+    result = runner.invoke(args=["restore", str(tampered), "--yes"])
+    assert result.exit_code == 1 and "audit log is broken" in result.output and "Nothing was replaced" in result.output
+
+    older = tmp_path / "older.sqlite"
+    shutil.copy(backup, older)
+    with sqlite3.connect(older) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0009'")
+    result = runner.invoke(args=["restore", str(older), "--yes"])
+    assert result.exit_code == 1 and "revision 0009" in result.output
+
+    db.session.remove()
+    db.engine.dispose()
+    with sqlite3.connect(_database_file(database_url)) as live:
+        assert (live.execute("SELECT count(*) FROM institutions").fetchone()[0],
+                live.execute("SELECT count(*) FROM audit_log").fetchone()[0]) == before
+
+
+def test_restore_refuses_while_another_process_has_the_database_open(runner, users, tmp_path, database_url):
+    import subprocess
+    import sys
+
+    db.session.commit()
+    backup = tmp_path / "b.sqlite"
+    assert runner.invoke(args=["backup", str(backup)]).exit_code == 0
+    db.session.remove()
+    db.engine.dispose()
+    app_like = subprocess.Popen([sys.executable, "-c", (
+        "import sqlite3, sys, time\n"
+        f"c = sqlite3.connect({_database_file(database_url)!r})\n"
+        "c.execute('PRAGMA journal_mode=WAL'); c.execute('SELECT count(*) FROM institutions').fetchall()\n"
+        "print('open', flush=True); time.sleep(60)\n")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert app_like.stdout.readline().strip() == "open"
+        result = runner.invoke(args=["restore", str(backup), "--yes"])
+        assert result.exit_code == 1 and "Another process has the database open" in result.output
+    finally:
+        app_like.kill()
+        app_like.wait()
+    assert runner.invoke(args=["restore", str(backup), "--yes"]).exit_code == 0

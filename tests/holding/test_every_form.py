@@ -31,7 +31,7 @@ EXAMPLES = settings(max_examples=12, deadline=None, suppress_health_check=list(H
 FORM_PAGES = {
     "accounts.login": None, "enforcement_public.public_report": None, "register.new_institution": "arts",
     "register.import_institutions": "admin", "accounts.new_user": "admin", "enforcement.new_case": "arts",
-    "enforcement.new_lead": "arts", "grid.import_cells": "admin", "escrow.import_file": "admin",
+    "enforcement.new_lead": "arts", "grid.import_cells": "admin", "escrow.import_file": "admin", "accounts.profile": "edu",
 }
 EXTRA_ARGUMENTS = {"escrow.import_file": {"kind": "statements"}}
 

@@ -93,3 +93,20 @@ def test_history(client, users, token_for, make_institution):
 def test_paging_is_checked(client, users, token_for):
     response = client.get("/api/v1/institutions?per_page=100000", headers=token_for("market"))
     assert response.status_code == 422
+
+
+def test_the_openapi_document_declares_the_limits_the_register_enforces(client, users, token_for):
+    from tests.conftest import institution_data
+
+    schema = client.get("/api/v1/openapi.json").json["components"]["schemas"]["InstitutionInput"]["properties"]
+    headers = token_for("arts")
+    for name, limit in [("name", schema["name"]["maxLength"]), ("address", schema["address"]["maxLength"]),
+                        ("legal_representative", schema["legal_representative"]["maxLength"])]:
+        over = client.post("/api/v1/institutions", json=institution_data(**{name: "新" * (limit + 1)}), headers=headers)
+        assert over.status_code == 422 and name in over.json["error"]["fields"], name
+        within = client.post("/api/v1/institutions", json=institution_data(**{name: "新" * limit}), headers=headers)
+        assert name not in (within.json.get("error") or {}).get("fields", {}), name
+    assert (schema["capacity"]["minimum"], schema["capacity"]["maximum"]) == (1, 1_000_000)
+    refused = client.post("/api/v1/institutions", json=institution_data(capacity=1_000_001), headers=headers)
+    assert refused.status_code == 422 and "capacity" in refused.json["error"]["fields"]
+    assert schema["floor_area"]["maximum"] == 1_000_000 and schema["latitude"]["maximum"] == 90

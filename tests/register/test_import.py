@@ -149,3 +149,13 @@ def test_a_large_import_leaves_the_planner_statistics_of_the_register(runner, tm
     monkeypatch.setattr("registry.register.importing.ANALYZE_AFTER", 3)
     assert runner.invoke(args=["import", "institutions", str(write(tmp_path, csv_text(rows(3))))]).exit_code == 0
     assert (analysed() or 0) > before  # searches are planned for the register as it now is
+
+
+def test_the_import_note_in_the_history_reads_in_the_readers_language(runner, tmp_path, users, as_user):
+    assert runner.invoke(args=["import", "institutions", str(write(tmp_path, csv_text(rows(1))))]).exit_code == 0
+    institution = db.session.query(Institution).one()
+    client = as_user("market")
+    assert "从 institutions.csv 导入" in page(client.get(f"/institutions/{institution.id}")).get_text()
+    client.post("/language", data={"locale": "en"})
+    english = page(client.get(f"/institutions/{institution.id}")).get_text()
+    assert "Imported from institutions.csv" in english and "从 institutions.csv" not in english

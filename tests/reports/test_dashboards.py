@@ -75,7 +75,43 @@ def test_the_dashboard_charts_inspections_and_fines_per_month(users, fake_enforc
     soup = page(as_user("market").get("/"))
     charts = soup.select(".chart-panel")
     titles = [c.h2.get_text() for c in charts]
-    assert titles == ["每月检查与违规", "每月罚没金额（万元）"]  # no institution yet: no trend of them
+    assert titles == ["每月检查与违规（全市全部门）", "每月罚没金额（万元，全市全部门）"]  # no institution yet: no trend of them
     points = {c.title.get_text() for c in charts[0].select("circle")}
     assert "检查机构数 2026-03: 12" in points and "发现违规 2026-03: 3" in points
     assert "2026-03: 5" in {r.title.get_text() for r in charts[1].select("rect") if r.title}
+
+
+def test_the_home_page_reconciles_and_marks_what_is_overdue(make_institution, as_user, users):
+    from datetime import timedelta
+
+    from registry.core.models import local_today
+    from registry.enforcement import services
+    from registry.register import services as register
+
+    for n in range(13):
+        make_institution(category="arts", name=f"申请{n}", status="applied")
+    rejected = make_institution(category="arts", name="不予许可的机构", status="applied")
+    register.transition_institution(users["admin"], rejected.id, to="rejected", reason="材料不全", version=rejected.version)
+    licensed = make_institution(category="arts", name="已许可的机构")
+    late, soon = (services.record_hotline_lead(users["arts"], {"institution_id": licensed.id, "description": d})
+                  for d in ("逾期线索", "临期线索"))
+    late.deadline, soon.deadline = local_today() - timedelta(days=2), local_today() + timedelta(days=1)
+    db.session.commit()
+
+    soup = page(as_user("arts").get("/"))
+    matrix = soup.select_one(".status-matrix")
+    headers = [th.get_text(strip=True) for th in matrix.select("thead th")]
+    assert {"不予许可", "合计"} <= set(headers) and any("转型" in h for h in headers)
+    arts = [td.get_text(strip=True) for td in matrix.select("tbody tr")[0].find_all("td")]
+    assert arts[-1] == "15" and sum(int(n) for n in arts[1:-1]) == 15  # the statuses add up to the total
+    applications = heading(soup, "h3", "待审批申请")
+    assert len(applications.find_next("ul").find_all("li")) == 10
+    every = soup.find("a", href="/institutions?status=applied")
+    assert every is not None and "13" in every.get_text()
+    overdue = soup.select_one("#leads-overdue").find_next("ul")
+    assert [a["href"] for a in overdue.select("a")] == [f"/enforcement/leads/{late.id}"]
+    assert overdue.select_one(".flag").get_text() == "逾期"
+    due = soup.select_one("#leads-due").find_next("ul")
+    assert [a["href"] for a in due.select("a")] == [f"/enforcement/leads/{soon.id}"] and due.select(".flag") == []
+    charts = [h.get_text() for h in soup.select(".chart-panel h2")]
+    assert charts and all("全部门" in title or "全市" in title for title in charts if "检查" in title or "罚没" in title)

@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 
 from tests.conftest import page
 from tests.reports.conftest import PERIOD
-from tests.reports.test_sections import round_of_visits  # noqa: F401
+from registry.extensions import db
+from tests.reports.test_sections import _old_rows, escrows, round_of_visits  # noqa: F401
 
 
 def test_xlsx_has_a_sheet_per_section_with_numbers(reduction, as_user):
@@ -136,3 +137,42 @@ def test_who_downloads_the_records(reduction, as_user, client):
     response = client.get("/reports/records/academic_remaining.csv", query_string=PERIOD)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert as_user("admin").get("/reports/records/no_such_figure.csv").status_code == 404
+
+
+ROLES = ("admin", "edu", "tech", "arts", "sports", "market")
+
+
+def test_the_records_behind_every_figure_as_far_as_each_role_may_read(round_of_visits, escrows, import_rows, as_user):
+    """Each figure's records, page and CSV, list exactly the institutions (and their visits) the user may read, as the
+    API does: market staff and admins every department's, an officer their own department's."""
+    from registry.register.models import Institution
+    from registry.reports.indicators import INDICATORS
+
+    import_rows(_old_rows())
+    # Some of the grid's and escrow's records are another department's.
+    for name in ("从未走访的学校", "覆盖不足的学校", "未开户收费的学校"):
+        institution = db.session.scalar(db.select(Institution).where(Institution.name == name))
+        institution.category, institution.department_code = "sports", "sports"
+    db.session.commit()
+    departments = {i.name: i.department_code for i in db.session.scalars(db.select(Institution))}
+    readable = {"admin": None, "market": None, "edu": "edu", "tech": "tech", "arts": "culture", "sports": "sports"}
+    keys = [i.key for i in INDICATORS if i.records is not None]
+    everything = {}
+    client = as_user("admin")
+    for key in keys:
+        rows = csv_rows(client.get(f"/reports/records/{key}.csv", query_string={**PERIOD, "city": "330300"}))[1:]
+        everything[key] = [r[0] if len(r) == 5 else r[1] for r in rows]  # the institution's name (of a visit: column 2)
+    assert {"escrow_low_coverage", "escrow_holding", "visits_made", "visits_off_site"} <= {k for k in keys if everything[k]}
+    for role in ROLES:
+        client = as_user(role)
+        for key in keys:
+            query = {**PERIOD, "city": "330300"}
+            expected = [name for name in everything[key] if readable[role] in (None, departments[name])]
+            rows = csv_rows(client.get(f"/reports/records/{key}.csv", query_string=query))[1:]
+            assert [r[0] if len(r) == 5 else r[1] for r in rows] == expected, (role, key)
+            shown = page(client.get(f"/reports/records/{key}", query_string=query))
+            assert f"共{len(expected)}条记录" in shown.h1.get_text(), (role, key)
+            assert ("只列出本部门所管机构的记录" in shown.get_text()) == (readable[role] is not None)
+            names = [tr.find_all("td")[0 if len(tr.find_all("td")) == 5 else 1].get_text(strip=True)
+                     for tr in shown.select("tbody tr")]
+            assert names == expected[:50], (role, key)

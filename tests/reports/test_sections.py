@@ -24,14 +24,16 @@ def round_of_visits(grid, make_institution, users, runner):
     assert runner.invoke(args=["grid-worker", "grid", "D1"]).exit_code == 0
     cell_id = db.session.get(CellAssignment, visited_lately.id).cell_id
 
-    def visit(institution, moment: str, *, flagged=False):
+    def visit(institution, moment: str, *, flagged=False, outcome="inspected"):
         db.session.add(Visit(institution_id=institution.id, worker_id=users["grid"].id, cell_id=cell_id,
                              visited_at=datetime.fromisoformat(moment), latitude=28.005, longitude=120.65, accuracy_m=10,
                              distance_m=450 if flagged else 5, flagged=flagged, flag_reason="distance" if flagged else "",
+                             outcome=outcome, outcome_reason="" if outcome == "inspected" else "关门停业",
                              checklist={}))
 
     visit(visited_lately, "2022-11-20 02:00")    # within a month before the period: not due in it
     visit(long_ago, "2022-09-01 02:00")          # due since October
+    visit(long_ago, "2022-11-25 02:00", outcome="closed")  # found closed: still due
     visit(long_ago, "2022-12-03 02:00")          # made in the period
     visit(visited_lately, "2022-12-10 03:00", flagged=True)
     visit(never_visited, "2022-11-30 17:00")     # 2022-12-01 01:00 in Wenzhou: in the period, not the one before
@@ -41,7 +43,7 @@ def round_of_visits(grid, make_institution, users, runner):
 
 def test_the_grid_section(round_of_visits, as_user):
     soup = page(as_user("admin").get("/reports/bulletin", query_string=PERIOD))
-    assert figure(soup, "visits_made") == "3" and change(soup, "visits_made") == "+2"
+    assert figure(soup, "visits_made") == "3" and change(soup, "visits_made") == "+1"
     assert figure(soup, "visits_off_site") == "1"
     # due by 2022-12-15: never visited before the period, and the one last visited on 2022-09-01
     assert figure(soup, "visits_due") == "2"

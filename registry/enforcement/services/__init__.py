@@ -12,6 +12,6 @@ from registry.enforcement.services.inspections import (InspectionFilters, change
 from registry.enforcement.services.inspections import overdue as rectification_overdue  # noqa: F401
 from registry.enforcement.services.leads import (LeadFilters, assign_lead, close_lead, department_people,  # noqa: F401
                                                  handle_lead, list_leads, record_hotline_lead,
-                                                 refer_from_inspection, submit_public_lead, track)
+                                                 refer_from_inspection, submit_public_lead, timeline, track)
 from registry.enforcement.services.leads import overdue as lead_overdue  # noqa: F401
 from registry.enforcement.services.panel import panel  # noqa: F401

@@ -18,8 +18,8 @@ from registry.enforcement.models import CaseStep, Fine, PenaltyCase
 from registry.enforcement.rules import Sanction, Step
 from registry.enforcement.services import checklists
 from registry.core.versions import check_version, flush_versioned
-from registry.enforcement.services.common import (day, enforcement_staff, get_inspection, get_lead, invalid,
-                                                  like, money, names, nothing, paged, record_id, scoped, text)
+from registry.enforcement.services.common import (acting_staff, day, get_inspection, get_lead, invalid, like,
+                                                  money, names, nothing, on_behalf, paged, record_id, scoped, text)
 from registry.extensions import db
 from registry.register import services as register
 from registry.register.models import Institution
@@ -90,12 +90,12 @@ def open_case(user, raw: dict) -> PenaltyCase:
     summary = text(raw, "summary", problems, required=gettext("State the facts the case is opened on."))
     opened_on = day(raw, "opened_on", problems) or (None if "opened_on" in problems else local_today())
     people_names = names(raw.get("people")) or [getattr(user, "username", "")]
-    people = enforcement_staff(people_names, "people", problems)
+    department = _department(user, lead=lead, inspection=inspection, institution=institution)
+    people = acting_staff(user, people_names, "people", problems, department=department)
     documents = text(raw, "documents", problems, limit=1000)
     for key, problem in rules.check_step(None, Step.opened, on=opened_on, previous_on=None, today=local_today(),
                                          people=len(people), documents=documents).items():
         problems.setdefault({"on": "opened_on"}.get(key, key), problem)
-    department = _department(user, lead=lead, inspection=inspection, institution=institution)
     authz.require(user, "case.open", department)
     if problems:
         raise invalid(problems)
@@ -106,7 +106,7 @@ def open_case(user, raw: dict) -> PenaltyCase:
                            subject_name="" if institution else subject_name,
                            district=institution.district if institution else district, lead_id=lead.id if lead else None,
                            inspection_id=inspection.id if inspection else None, summary=summary, step=Step.opened)
-        audit.note(db.session, "case.open", summary)
+        audit.note(db.session, "case.open", "；".join(filter(None, (summary, on_behalf(user, people)))))
         try:
             with db.session.begin_nested():
                 db.session.add(case)
@@ -129,7 +129,7 @@ def record_step(user, case_id: int, raw: dict, *, version) -> PenaltyCase:
     problems: dict = {}
     requested = text(raw, "step", problems, limit=20)
     on = day(raw, "on", problems)
-    people = enforcement_staff(names(raw.get("people")), "people", problems)
+    people = acting_staff(user, names(raw.get("people")), "people", problems, department=case.department_code)
     documents = text(raw, "documents", problems, limit=1000)
     note = text(raw, "note", problems)
     previous = case.steps[-1] if case.steps else None
@@ -150,7 +150,7 @@ def record_step(user, case_id: int, raw: dict, *, version) -> PenaltyCase:
         raise invalid(problems)
 
     case.step = Step(requested)
-    audit.note(db.session, f"case.{requested}", note or None)
+    audit.note(db.session, f"case.{requested}", "；".join(filter(None, (note, on_behalf(user, people)))) or None)
     db.session.add(CaseStep(case=case, step=case.step, done_on=on, people=[p.username for p in people],
                             documents=documents, note=note, recorded_by_id=getattr(user, "id", None)))
     if decision is not None:

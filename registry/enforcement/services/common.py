@@ -98,6 +98,29 @@ def enforcement_staff(usernames: list[str], field: str, problems: dict) -> list[
     return [found[n] for n in usernames if n not in wrong]
 
 
+def acting_staff(user, usernames: list[str], field: str, problems: dict, *,
+                 department: str | None = None) -> list[User]:
+    """The officers named for an inspection or a case step: enforcement staff, each of `department` when the record
+    is one department's (a case; an inspection may have partners of any department), and the user recording it
+    among them. Only an administrator records on others' behalf (audited so: see `on_behalf`)."""
+    staff = enforcement_staff(usernames, field, problems)
+    if field in problems:
+        return staff
+    others = [p.username for p in staff if department is not None and p.department_code != department]
+    if others:
+        problems[field] = gettext("Not of the department acting on it: %(names)s.", names=", ".join(others))
+    elif usernames and getattr(user, "role", None) != Role.admin and getattr(user, "username", None) not in usernames:
+        problems[field] = gettext("You record it as one of its staff: name yourself, or let one of them record it.")
+    return staff
+
+
+def on_behalf(user, staff: list[User]) -> str | None:
+    """The audit note of a record made by someone not among its staff (an administrator), or None."""
+    if any(p.id == getattr(user, "id", None) for p in staff):
+        return None
+    return gettext("Recorded on behalf of %(names)s.", names=", ".join(p.label for p in staff))
+
+
 def staff_choices() -> list[User]:
     return list(db.session.scalars(select(User).where(User.active.is_(True), User.role.in_(ENFORCEMENT_ROLES),
                                                       User.department_code.is_not(None))

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask_babel import gettext
 from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import aliased
 
 from registry.core import audit, authz, storage
 from registry.core.errors import NotFound
@@ -16,7 +17,7 @@ from registry.enforcement.models import Inspection, InspectionResult, Inspection
 from registry.enforcement.rules import Outcome, Result
 from registry.enforcement.services import checklists
 from registry.core.versions import check_version, flush_versioned
-from registry.enforcement.services.common import (day, enforcement_staff, get_inspection, invalid,
+from registry.enforcement.services.common import (acting_staff, day, get_inspection, invalid, on_behalf,
                                                   names, nothing, paged, record_id, scoped, text,
                                                   user_department)
 from registry.extensions import db
@@ -32,7 +33,9 @@ def visible(user):
     if user.role != "officer" or not user.department_code:
         return nothing()
     department = user.department_code
-    took_part = exists().where(InspectionStaff.inspection_id == Inspection.id, InspectionStaff.department_code == department)
+    # An alias, so that a query already joining the staff (the staff figure) still correlates this to the inspection.
+    member = aliased(InspectionStaff)
+    took_part = exists().where(member.inspection_id == Inspection.id, member.department_code == department)
     return or_(Institution.department_code == department, Inspection.department_code == department, took_part)
 
 
@@ -72,7 +75,7 @@ def record_inspection(user, institution_id: int, raw: dict, photos: dict[str, Up
         elif not follows.failed_results:
             problems["follows"] = gettext("That inspection found nothing to re-check.")
     named = names(raw.get("staff"))
-    staff = enforcement_staff(named, "staff", problems)
+    staff = acting_staff(user, named, "staff", problems)
     inspected_on = day(raw, "inspected_on", problems)
     deadline = day(raw, "deadline", problems)
     notes = text(raw, "notes", problems)
@@ -109,7 +112,7 @@ def record_inspection(user, institution_id: int, raw: dict, photos: dict[str, Up
                             outcome=Outcome(outcome), deadline=deadline if outcome == Outcome.rectification else None,
                             follows=follows, notes=notes, recorded_by_id=getattr(user, "id", None))
     db.session.add(inspection)
-    audit.note(db.session, "inspection.reinspect" if follows else "inspection.record")
+    audit.note(db.session, "inspection.reinspect" if follows else "inspection.record", on_behalf(user, staff))
     for person in staff:
         db.session.add(InspectionStaff(inspection=inspection, user_id=person.id, department_code=person.department_code))
     for item in items:
@@ -125,7 +128,8 @@ def record_inspection(user, institution_id: int, raw: dict, photos: dict[str, Up
         from registry.enforcement.services.cases import open_case
 
         open_case(user, {"institution_id": institution.id, "inspection_id": inspection.id, "summary": summary,
-                         "opened_on": inspected_on.isoformat(), "people": [s.username for s in staff],
+                         "opened_on": inspected_on.isoformat(),  # the case is the inspecting department's
+                         "people": [s.username for s in staff if s.department_code == department],
                          "documents": text(raw, "case_documents", {}) or ""})
     return inspection
 
@@ -133,7 +137,7 @@ def record_inspection(user, institution_id: int, raw: dict, photos: dict[str, Up
 def change_notes(user, inspection_id: int, *, notes: str, version) -> Inspection:
     """Add to an inspection's notes (what was found is never rewritten: the notes are appended to)."""
     inspection = get_inspection(user, inspection_id)
-    authz.require(user, "inspection.create", inspection.institution)
+    authz.require(user, "inspection.note", inspection)
     check_version(inspection, version)
     addition = (notes or "").strip()
     if not addition:

@@ -11,12 +11,12 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from registry.accounts.models import User
 from registry.core import audit, authz
-from registry.core.models import local_today
+from registry.core.models import local_date, local_today
 from registry.enforcement import rules
 from registry.enforcement.models import Lead
 from registry.enforcement.rules import LeadOutcome, LeadSource, LeadState
@@ -88,12 +88,19 @@ def _subject(raw: dict, problems: dict) -> tuple[Institution | None, str, str, s
     institution = db.session.get(Institution, institution_id) if institution_id else None
     if institution_id and institution is None:
         problems["institution_id"] = no_such
+    credit_code = text(raw, "institution", problems, limit=18).upper()  # as the form's suggestions give it
+    if credit_code and institution is None and "institution_id" not in problems:
+        institution = db.session.scalar(select(Institution).where(Institution.credit_code == credit_code,
+                                                                  Institution.status != Status.converted))
+        if institution is None:
+            problems["institution"] = gettext("No institution in the register has the credit code %(code)s: choose "
+                                              "one of the suggestions, or name the operator below.", code=credit_code)
     name = text(raw, "subject_name", problems, limit=200)
     address = text(raw, "subject_address", problems, limit=300)
     district = text(raw, "district", problems, limit=12) or None
     if district and district not in register.district_codes():
         problems["district"] = gettext("Unknown district.")
-    if institution is None and "institution_id" not in problems and not name:
+    if institution is None and not problems.keys() & {"institution_id", "institution"} and not name:
         problems["subject_name"] = gettext("Name the institution or the operator.")
     return institution, name, address, district
 
@@ -159,7 +166,7 @@ def lead_from_visit_report(report) -> Lead:
     visit = report.visit
     found = "；".join(gettext(label) for label in report.finding_labels())
     description = "；".join(part for part in (found, report.notes or "") if part) or gettext("Reported from a site visit.")
-    received = visit.visited_at.date() if visit.visited_at else local_today()
+    received = local_date(visit.visited_at) or local_today()
     lead = _new(LeadSource.grid, institution=report.institution or db.session.get(Institution, report.institution_id),
                 description=description, received_on=min(received, local_today()), reported_by_id=visit.worker_id,
                 visit_report_id=report.id, department_code=report.department_code)
@@ -197,11 +204,11 @@ def refer_from_inspection(user, inspection_id: int, raw: dict) -> Lead:
 
 # --- the closed loop ------------------------------------------------------------------------------------------------
 
-def _move(user, lead_id: int, target: LeadState, version) -> Lead:
+def _move(user, lead_id: int, target: LeadState, version, *, outcome: str | None = None) -> Lead:
     lead = get_lead(user, lead_id)
     authz.require(user, "lead.handle", lead)
     check_version(lead, version)
-    problem = rules.check_lead_move(lead.state.value, target.value)
+    problem = rules.check_lead_move(lead.state.value, target.value, outcome=outcome)
     if problem:
         raise invalid({"state": problem})
     return lead
@@ -235,8 +242,9 @@ def handle_lead(user, lead_id: int, *, version, note: str = "") -> Lead:
 
 
 def close_lead(user, lead_id: int, *, outcome: str, reply: str, version, closed_on=None, case_summary: str = "") -> Lead:
-    """Close a lead with its outcome and the reply given (办结); “case opened” opens the penalty case with it."""
-    lead = _move(user, lead_id, LeadState.closed, version)
+    """Close a handled lead with its outcome and the reply given (办结), or one just received as not accepted or
+    transferred with the reason (rules.INTAKE_OUTCOMES); “case opened” opens the penalty case with it."""
+    lead = _move(user, lead_id, LeadState.closed, version, outcome=outcome)
     problems: dict = {}
     if outcome not in LeadOutcome.__members__:
         problems["outcome"] = gettext("Choose the outcome.")
@@ -265,8 +273,16 @@ def close_lead(user, lead_id: int, *, outcome: str, reply: str, version, closed_
 
         open_case(user, {"institution_id": lead.institution_id, "lead_id": lead.id, "summary": case_summary,
                          "subject_name": lead.subject_name, "district": lead.district, "opened_on": on.isoformat(),
-                         "people": [lead.assignee.username if lead.assignee else user.username]})
+                         "people": _case_people(user, lead)})
     return lead
+
+
+def _case_people(user, lead: Lead) -> list[str]:
+    """The officers a case opened on closing a lead starts with: the one closing it and the lead's assignee."""
+    people = [] if user.role == "admin" else [user.username]
+    if lead.assignee and lead.assignee.username not in people:
+        people.append(lead.assignee.username)
+    return people
 
 
 # --- lists ----------------------------------------------------------------------------------------------------------
@@ -276,7 +292,7 @@ class LeadFilters:
     state: str = ""
     source: str = ""
     overdue: bool = False
-    due_within_days: int | None = None  # open leads due within so many days, or overdue
+    due_within_days: int | None = None  # open leads due within so many days, not yet overdue (see `overdue`)
     institution_id: int | None = None
     department: str = ""
     q: str = ""
@@ -304,18 +320,27 @@ def filtered(user, filters: LeadFilters):
     if filters.overdue:
         query = query.where(Lead.state.in_(rules.OPEN_STATES), Lead.deadline < local_today())
     if filters.due_within_days is not None:
-        query = query.where(Lead.state.in_(rules.OPEN_STATES),
+        query = query.where(Lead.state.in_(rules.OPEN_STATES), Lead.deadline >= local_today(),
                             Lead.deadline <= local_today() + timedelta(days=filters.due_within_days))
     if filters.institution_id is not None:
         query = query.where(Lead.institution_id == filters.institution_id)
     if filters.department:
         query = query.where(Lead.department_code == filters.department)
     if filters.q:
-        pattern = like(filters.q)
-        query = query.outerjoin(Institution, Institution.id == Lead.institution_id).where(or_(
-            Lead.subject_name.like(pattern, escape="\\"), Institution.name.like(pattern, escape="\\"),
-            Lead.tracking_number == filters.q.upper()))
+        pattern, part = like(filters.q), rules.tracking_part(filters.q)
+        matches = [Lead.subject_name.like(pattern, escape="\\"), Institution.name.like(pattern, escape="\\")]
+        if part:  # a part of a tracking number, typed with or without its dashes
+            matches.append(func.replace(Lead.tracking_number, "-", "").like(like(part), escape="\\"))
+        query = query.outerjoin(Institution, Institution.id == Lead.institution_id).where(or_(*matches))
     return query
+
+
+def timeline(lead: Lead) -> list[tuple]:
+    """The lead's steps as audited, each with who took it by the name pages show (None: the system)."""
+    entries = audit.entries_for(db.session, "lead", lead.id)
+    ids = {e.actor_id for e in entries if e.actor_id}
+    names = {u.id: u.label for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    return [(entry, names.get(entry.actor_id)) for entry in entries]
 
 
 def overdue(lead: Lead) -> bool:
