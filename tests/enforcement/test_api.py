@@ -283,7 +283,7 @@ def test_a_report_made_before_eight_in_beijing_is_dated_that_day(beat, client, t
     day = now.date() if now.hour >= 2 else now.date() - timedelta(days=1)
     visit = client.post("/api/v1/visits", headers=token_for("grid"), json={
         "institution_id": beat.id, "latitude": 28.0123, "longitude": 120.6543, "accuracy": 5,
-        "visited_at": f"{day.isoformat()}T01:30:00+08:00", "checklist": {"advertising": True}, "notes": "违规广告"})
+        "visited_at": f"{day.isoformat()}T01:30:00+08:00", "checklist": {**ALL_CLEAR, "advertising": True}, "notes": "违规广告"})
     assert visit.status_code == 201, visit.json
     [lead] = client.get("/api/v1/leads", headers=token_for("sports")).json["items"]
     assert lead["received_on"] == day.isoformat()

@@ -3,12 +3,10 @@ link, and a 403 only where the page should not have shown the link — a page sh
 follow fails, naming the page and the link."""
 import pytest
 
-from tests.realistic.conftest import OFFICERS, ROLES
+from tests.realistic.conftest import ROLES
 
 # Known defects, each fixed by its owner; the xfail turns into a failure when the fix lands, and then goes.
-KNOWN = {
-    **{(officer, "/enforcement/indicators/staff_person_times"): "issue 14 item 2" for officer in OFFICERS},
-}
+KNOWN: dict = {}
 
 
 def _path(url: str) -> str:
