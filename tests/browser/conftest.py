@@ -18,7 +18,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 ARTIFACTS = Path(os.environ.get("REGISTRY_TEST_ARTIFACTS", PROJECT_ROOT / "test-artifacts"))
 
-pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="needs Debian's chromium and chromium-driver")
+NO_CHROMIUM = "needs Debian's chromium and chromium-driver"
 
 
 @pytest.fixture
@@ -37,6 +37,8 @@ def live_server(app, users, database_url):
 
 @pytest.fixture
 def browser():
+    if not (CHROMIUM and CHROMEDRIVER):  # a pytestmark in a conftest marks nothing: the fixture skips
+        pytest.skip(NO_CHROMIUM)
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 

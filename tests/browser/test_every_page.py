@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 
 from registry.commands import DEMO_PASSWORD, load_demo
 from registry.extensions import db
-from tests.browser.conftest import ARTIFACTS, CHROMEDRIVER, CHROMIUM
+from tests.browser.conftest import ARTIFACTS, CHROMEDRIVER, CHROMIUM, NO_CHROMIUM
 from tests.conftest import make_test_app
 
 WIDTHS = (390, 1366)
@@ -95,7 +95,7 @@ def chromium():
     from selenium.webdriver.chrome.service import Service
 
     if not (CHROMIUM and CHROMEDRIVER):
-        pytest.skip("needs Debian's chromium and chromium-driver")
+        pytest.skip(NO_CHROMIUM)
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--disable-background-networking",
