@@ -193,6 +193,48 @@ def by_district(start: date, end: date) -> dict[str, dict[str, int]]:
     return {place: dict(values) for place, values in figures.items()}
 
 
+
+MONTHLY = ("institutions_inspected", "violations", "fines_fen")
+
+
+def by_month(ends: list[date]) -> dict[str, list[int]]:
+    """Inspections made, violations found (every kind) and fines decided, over every district, in each month ending
+    on `ends` (oldest first; each month from the day after the previous end, the first from its 1st): by_district's
+    counting, in three grouped reads instead of by_district's six once a month."""
+    start, last = ends[0].replace(day=1), ends[-1]
+    totals = {key: [0] * len(ends) for key in MONTHLY}
+    groups = [group.value for group in BulletinGroup]
+
+    def month(column):
+        return case(*[(column <= end, index) for index, end in enumerate(ends)], else_=len(ends) - 1)
+
+    inspected = month(Inspection.inspected_on)
+    in_period = Inspection.inspected_on.between(start, last)
+    for index, number in db.session.execute(
+            select(inspected, func.count()).select_from(Inspection)
+            .join(Institution, Institution.id == Inspection.institution_id).where(in_period).group_by(inspected)):
+        totals["institutions_inspected"][index] += int(number)
+    for index, number in db.session.execute(
+            select(inspected, func.count()).select_from(InspectionResult)
+            .join(Inspection, Inspection.id == InspectionResult.inspection_id)
+            .join(Institution, Institution.id == Inspection.institution_id)
+            .join(ChecklistItem, ChecklistItem.id == InspectionResult.item_id)
+            .where(in_period, Inspection.follows_id.is_(None), InspectionResult.result == Result.failed,
+                   ChecklistItem.bulletin_group.in_(groups)).group_by(inspected)):
+        totals["violations"][index] += int(number)
+    decided = month(PenaltyCase.decided_on)
+    counted = ViolationType.bulletin_group.in_(groups) & PenaltyCase.inspection_id.is_(None)
+    for index, violations, fen in db.session.execute(
+            select(decided, func.sum(case((counted, 1), else_=0)),
+                   func.sum(PenaltyCase.fine_amount + PenaltyCase.confiscation_amount))
+            .select_from(PenaltyCase)
+            .outerjoin(ViolationType, ViolationType.code == PenaltyCase.violation_type_code)
+            .where(PenaltyCase.decided_on.between(start, last)).group_by(decided)):
+        totals["violations"][index] += int(violations or 0)
+        totals["fines_fen"][index] += int(fen or 0)
+    return totals
+
+
 # --- the records behind a figure -------------------------------------------------------------------------------------
 
 @dataclass

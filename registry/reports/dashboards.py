@@ -97,19 +97,10 @@ def existing_by_month(user, *, months: int = TREND_MONTHS, today: date | None = 
 
 def enforcement_by_month(*, months: int = TREND_MONTHS, today: date | None = None) -> tuple[list[date], dict]:
     """Inspections, violations and fines per month from the enforcement area's figures (the whole register)."""
-    today = today or local_today()
-    ends = rules.month_ends(today, months)
-    totals = defaultdict(list)
-    for end in ends:
-        figures = enforcement_figures.by_district(end.replace(day=1), end)
-        summed = defaultdict(int)
-        for values in figures.values():
-            for key, value in values.items():
-                summed[key] += int(value)
-        totals["inspections"].append(summed["institutions_inspected"])
-        totals["violations"].append(sum(v for k, v in summed.items() if k.startswith("violations_")))
-        totals["fines_fen"].append(summed["fines_fen"])
-    return ends, totals
+    ends = rules.month_ends(today or local_today(), months)
+    totals = enforcement_figures.by_month(ends)
+    return ends, {"inspections": totals["institutions_inspected"], "violations": totals["violations"],
+                  "fines_fen": totals["fines_fen"]}
 
 
 def _charts(user, board: Dashboard) -> None:

@@ -75,6 +75,21 @@ def period(staff, make_institution):
     return start, end
 
 
+
+def test_by_month_counts_each_month_as_by_district_does(period):
+    """The home page's monthly chart reads three grouped queries; each month's figures are by_district's summed."""
+    from registry.reports.rules import month_ends
+
+    ends = month_ends(local_today(), 3)  # the period runs over two or three of them
+    monthly = indicators.by_month(ends)
+    for index, end in enumerate(ends):
+        figures = indicators.by_district(end.replace(day=1), end).values()
+        assert monthly["institutions_inspected"][index] == sum(f["institutions_inspected"] for f in figures)
+        assert monthly["violations"][index] == sum(v for f in figures for k, v in f.items() if k.startswith("violations_"))
+        assert monthly["fines_fen"][index] == sum(f["fines_fen"] for f in figures)
+    assert sum(monthly["institutions_inspected"]) == 5 and sum(monthly["fines_fen"]) == 5_000_000
+    assert sum(monthly["violations"]) == 6  # 3 + 1 + 1 first inspections' items, the hotline case; not the re-inspection
+
 def test_by_district(period):
     start, end = period
     figures = indicators.by_district(start, end)

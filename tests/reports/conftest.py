@@ -73,12 +73,23 @@ class FakeEnforcement:
         found = self.figures.get((start, end), {})
         return {district: {key: values.get(key, 0) for key in enforcement_figures.KEYS} for district, values in found.items()}
 
+    def by_month(self, ends: list[date]) -> dict[str, list[int]]:
+        """The figures of each month, every district and every kind of violation summed, as `by_month` gives them."""
+        totals = {key: [] for key in enforcement_figures.MONTHLY}
+        for end in ends:
+            figures = self.by_district(end.replace(day=1), end).values()
+            totals["institutions_inspected"].append(sum(f["institutions_inspected"] for f in figures))
+            totals["violations"].append(sum(v for f in figures for k, v in f.items() if k.startswith("violations_")))
+            totals["fines_fen"].append(sum(f["fines_fen"] for f in figures))
+        return totals
+
 
 @pytest.fixture
 def fake_enforcement(monkeypatch):
     def install(figures: dict) -> FakeEnforcement:
         fake = FakeEnforcement(figures)
         monkeypatch.setattr(enforcement_figures, "by_district", fake.by_district)
+        monkeypatch.setattr(enforcement_figures, "by_month", fake.by_month)
         return fake
 
     return install
