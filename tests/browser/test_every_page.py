@@ -1,5 +1,6 @@
 """Every page of every role, in headless Chromium at a phone's width (390 px) and a desktop's (1366 px), on the demo
-data: nothing scrolls sideways and no table cell is narrower than two characters of its text. The pages are those
+data: nothing scrolls sideways (a list reads as cards on a phone; only a grid of figures scrolls inside its box) and
+no table cell is narrower than two characters of its text. The pages are those
 the menu reaches and, from every page seen, the first record of each kind (institution, cell, visit, inspection,
 lead, case, fine, escrow, figure ...); each role is one browser session. Screenshots of every page at both widths
 go to test-artifacts/every-page/ for a person to look at."""
@@ -63,8 +64,13 @@ for (const cell of document.querySelectorAll("td, th")) {
   const width = cell.getBoundingClientRect().width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
   if (width + 0.5 < needed) narrow.push(text.slice(0, 24) + " (" + Math.round(width) + " px)");
 }
+// A box of the page that scrolls sideways hides part of a list on a phone (a list there reads as cards); only a grid
+// of figures (.matrix) scrolls in its box, its first column kept in view.
+const boxed = [...document.querySelectorAll("main *")].filter(e => e.offsetParent && e.scrollWidth > e.clientWidth + 1
+  && ["auto", "scroll"].includes(getComputedStyle(e).overflowX) && !e.closest(".matrix"))
+  .map(e => e.tagName.toLowerCase() + "." + e.className);
 const bar = document.querySelector("header.topbar");
-return {bar: bar ? bar.getBoundingClientRect().height : 0, scrollWidth: doc.scrollWidth, innerWidth: window.innerWidth, narrow: narrow,
+return {boxed: boxed, bar: bar ? bar.getBoundingClientRect().height : 0, scrollWidth: doc.scrollWidth, innerWidth: window.innerWidth, narrow: narrow,
         menu: [...document.querySelectorAll("nav.mainnav a[href]")].map(a => a.href),
         links: [...document.querySelectorAll("main a[href]")].map(a => a.href)};
 """
@@ -170,6 +176,8 @@ def walk(driver, base: str, start: list[str], who: str, folder, problems: list[s
             shot(driver, folder / f"{who}-{width}-{len(opened):02d}-{slug(url)}.png")
             if found["scrollWidth"] > found["innerWidth"]:
                 problems.append(f"{who} {url} at {width} px: {found['scrollWidth']} px wide")
+            if width < 800 and found["boxed"]:
+                problems.append(f"{who} {url} at {width} px: scrolls sideways inside {found['boxed'][:3]}")
             if width < 800 and found["bar"] > 64:
                 problems.append(f"{who} {url} at {width} px: the top bar is {found['bar']:.0f} px high")
             if found["narrow"]:
