@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from registry.core import audit, authz
 from registry.core.errors import Conflict, Invalid, NotFound
 from registry.core.models import local_today
-from registry.core.problems import translate
+from registry.core.problems import N_, Problem, translate
 from registry.escrow import rules
 from registry.escrow.figures import alerts, facts_of, limits, refresh, refresh_institutions, visible
 from registry.escrow.models import Charge, Escrow, EscrowStatusChange, Statement
@@ -33,7 +33,7 @@ BANK_MAX = 100
 
 def _invalid(problems: dict) -> Invalid:
     return Invalid(gettext("Please correct the marked fields."),
-                   {name: [translate(p) if isinstance(p, rules.Problem) else p] for name, p in problems.items()})
+                   {name: [translate(p) if isinstance(p, Problem) else p] for name, p in problems.items()})
 
 
 def _reason(text) -> str:
@@ -205,36 +205,36 @@ def _check_version(escrow: Escrow, version) -> None:
 def _parse_account(raw: dict, reason: str) -> dict:
     problems: dict = {}
     if not reason:
-        problems["reason"] = rules.Problem(rules.N_("Give the reason for this change."))
+        problems["reason"] = Problem(N_("Give the reason for this change."))
     clean: dict = {}
     bank = raw.get("bank")
     clean["bank"] = " ".join(bank.split()) if isinstance(bank, str) else ""
     if not clean["bank"]:
-        problems["bank"] = rules.Problem(rules.N_("Required."))
+        problems["bank"] = Problem(N_("Required."))
     elif len(clean["bank"]) > BANK_MAX:
-        problems["bank"] = rules.Problem(rules.N_("At most %(limit)s characters."), {"limit": BANK_MAX})
+        problems["bank"] = Problem(N_("At most %(limit)s characters."), {"limit": BANK_MAX})
     number = rules.normalise_account(raw.get("account_number") if isinstance(raw.get("account_number"), str)
                                      else str(raw.get("account_number") or ""))
     clean["account_number"] = number
     if not number:
-        problems["account_number"] = rules.Problem(rules.N_("Required."))
+        problems["account_number"] = Problem(N_("Required."))
     elif problem := rules.check_account(number):
         problems["account_number"] = problem
     try:
         clean["opened_on"] = parse_day(raw.get("opened_on"))
         if clean["opened_on"] is None:
-            problems["opened_on"] = rules.Problem(rules.N_("Required."))
+            problems["opened_on"] = Problem(N_("Required."))
         elif clean["opened_on"] > local_today():
-            problems["opened_on"] = rules.Problem(rules.N_("The date cannot be in the future."))
+            problems["opened_on"] = Problem(N_("The date cannot be in the future."))
     except ValueError:
-        problems["opened_on"] = rules.Problem(rules.N_("Enter a date as YYYY-MM-DD."))
+        problems["opened_on"] = Problem(N_("Enter a date as YYYY-MM-DD."))
     try:
         deposit = parse_money(raw.get("risk_deposit"))
         if deposit is not None and deposit < 0:
-            problems["risk_deposit"] = rules.Problem(rules.N_("Cannot be negative."))
+            problems["risk_deposit"] = Problem(N_("Cannot be negative."))
         clean["risk_deposit"] = deposit or 0
     except ValueError:
-        problems["risk_deposit"] = rules.Problem(rules.N_("Enter an amount in yuan, such as 12345.67."))
+        problems["risk_deposit"] = Problem(N_("Enter an amount in yuan, such as 12345.67."))
     if problems:
         raise _invalid(problems)
     return clean
