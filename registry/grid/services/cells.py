@@ -10,7 +10,7 @@ from registry.core.errors import Forbidden, NotFound
 from registry.core.pager import Page
 from registry.extensions import db
 from registry.grid.models import Cell, CellAssignment
-from registry.grid.services.scope import in_scope, own_cells, require_unless_system, path_ids
+from registry.grid.services.scope import in_scope, own_cells, path_ids, require_unless_system
 from registry.register import services as register
 from registry.register.models import Institution
 

@@ -16,7 +16,7 @@ from registry.core.pager import Page
 from registry.extensions import db
 from registry.grid import assignment, geo
 from registry.grid.models import Cell, CellAssignment
-from registry.grid.services.scope import invalid_fields, led_cells, require_unless_system, cell_id_of, path_ids
+from registry.grid.services.scope import cell_id_of, invalid_fields, led_cells, path_ids, require_unless_system
 from registry.register import services as register
 from registry.register.models import Institution
 

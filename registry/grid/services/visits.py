@@ -23,7 +23,7 @@ from registry.extensions import db
 from registry.grid import geo, rules
 from registry.grid.models import Cell, Visit, VisitPhoto, VisitReport
 from registry.grid.services.cells import get_cell
-from registry.grid.services.scope import invalid_fields, cell_id_of
+from registry.grid.services.scope import cell_id_of, invalid_fields
 from registry.grid.signals import visit_reported
 from registry.register import services as register
 from registry.register.models import Institution
