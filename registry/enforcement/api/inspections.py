@@ -1,4 +1,4 @@
-"""/api/v1/inspections: inspections and re-inspections, their notes, and a finding referred as a lead."""
+"""/api/v1/inspections: inspections and re-inspections, and their notes (a finding is referred as a lead in `leads`)."""
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
@@ -12,7 +12,6 @@ from registry.enforcement import services
 from registry.enforcement.api.common import (DATE, INT, NULL_DATE, NULL_INT, PAGING, READ_ERRORS, TEXT, USERNAMES,
                                              WRITE_ERRORS, created, day_arg, id_param, iso_day, list_of, ok, page_json,
                                              param)
-from registry.enforcement.api.leads import lead_json
 from registry.enforcement.models import Inspection
 from registry.enforcement.rules import Outcome, Result
 
@@ -74,13 +73,6 @@ def patch_inspection(inspection_id: int):
     return jsonify(inspection_json(inspection))
 
 
-@bp.post("/inspections/<int:inspection_id>/leads")
-@login_required
-def refer_inspection(inspection_id: int):
-    lead = services.refer_from_inspection(current_user, inspection_id, json_body())
-    return created(lead_json(lead), "api.get_lead", lead_id=lead.id)
-
-
 OPENAPI_SCHEMAS.update({
     "Inspection": {"type": "object", "required": ["id", "institution_id", "inspected_on", "staff", "results", "outcome", "version"],
                    "properties": {
@@ -107,8 +99,6 @@ OPENAPI_SCHEMAS.update({
                             "case_documents": TEXT}},
     "InspectionPatch": {"type": "object", "required": ["version", "notes"],
                         "properties": {"version": INT, "notes": {**TEXT, "description": "appended, dated and signed"}}},
-    "Referral": {"type": "object", "required": ["department", "description"],
-                 "properties": {"department": TEXT, "description": TEXT}},
     "InspectionList": list_of("Inspection"),
 })
 
@@ -131,11 +121,5 @@ OPENAPI_PATHS.update({
         "patch": {"summary": "Add to an inspection's notes (send the version you read)",
                   "requestBody": {"required": True, **json_content(ref("InspectionPatch"))},
                   "responses": {"200": ok("changed", "Inspection"), **WRITE_ERRORS}},
-    },
-    "/inspections/{inspection_id}/leads": {
-        "parameters": [id_param("inspection_id")],
-        "post": {"summary": "Refer a finding of the inspection as a lead to a department",
-                 "requestBody": {"required": True, **json_content(ref("Referral"))},
-                 "responses": {"201": ok("the lead", "Lead"), **READ_ERRORS, "422": error("invalid fields")}},
     },
 })

@@ -1,4 +1,5 @@
-"""/api/v1/leads: tips from the hotline and referrals, assigned, handled and closed."""
+"""/api/v1/leads: tips from the hotline, and findings of an inspection referred to a department
+(/api/v1/inspections/<id>/leads); assigned, handled and closed."""
 from __future__ import annotations
 
 from flask import jsonify, request
@@ -30,6 +31,13 @@ def lead_json(lead: Lead) -> dict:
 
 
 CURRENT_JSON[Lead] = lead_json
+
+
+@bp.post("/inspections/<int:inspection_id>/leads")
+@login_required
+def refer_inspection(inspection_id: int):
+    lead = services.refer_from_inspection(current_user, inspection_id, json_body())
+    return created(lead_json(lead), "api.get_lead", lead_id=lead.id)
 
 
 @bp.get("/leads")
@@ -101,10 +109,18 @@ OPENAPI_SCHEMAS.update({
                                       "reply": TEXT, "closed_on": DATE,
                                       "case_summary": {**TEXT, "description": "outcome case_opened: opens the case"}}},
     "LeadList": list_of("Lead"),
+    "Referral": {"type": "object", "required": ["department", "description"],
+                 "properties": {"department": TEXT, "description": TEXT}},
 })
 
 
 OPENAPI_PATHS.update({
+    "/inspections/{inspection_id}/leads": {
+        "parameters": [id_param("inspection_id")],
+        "post": {"summary": "Refer a finding of the inspection as a lead to a department",
+                 "requestBody": {"required": True, **json_content(ref("Referral"))},
+                 "responses": {"201": ok("the lead", "Lead"), **READ_ERRORS, "422": error("invalid fields")}},
+    },
     "/leads": {
         "get": {"summary": "Leads the caller may see (an officer: routed to their department; a grid worker: their own reports)",
                 "parameters": [param("state", {"type": "string", "enum": [s.value for s in LeadState] + ["open"]}),
