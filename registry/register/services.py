@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -18,7 +18,7 @@ from registry.core.models import MAX_ID, local_today
 from registry.core.problems import translate
 from registry.core.versions import check_version, flush_versioned
 from registry.extensions import db
-from registry.register import rules
+from registry.register import places, rules
 from registry.register.models import CategoryRef, Department, District, Institution, StatusChange
 from registry.register.rules import Category, Status
 
@@ -31,7 +31,31 @@ INITIAL_STATUSES = (Status.applied, Status.licensed)
 # --- reference data ------------------------------------------------------------------------------------
 
 def districts() -> list[District]:
-    return list(db.session.scalars(select(District).order_by(District.city_code, District.code)))
+    """Every district, the home city's first (`home_city`), then by code: what every district picker offers."""
+    found = list(db.session.scalars(select(District).order_by(District.city_code, District.code)))
+    home = home_city(found)
+    return sorted(found, key=lambda d: d.city_code != home)  # stable: code order within each part
+
+
+def home_city(listed: list[District] | None = None) -> str:
+    """The city the register serves: the configured one (REGISTRY_CITY; the demo's city), else the city with the
+    most institutions on the register (counted once per request from the district index)."""
+    configured = current_app.config.get("REGISTRY_CITY")
+    if configured:
+        return configured
+    if "registry_home_city" not in g:
+        cities = {d.code: d.city_code for d in (listed if listed is not None else districts_by_code().values())}
+        counts: dict[str, int] = {}
+        for district, count in db.session.execute(
+                select(Institution.district, func.count()).group_by(Institution.district)):
+            counts[cities.get(district, "")] = counts.get(cities.get(district, ""), 0) + count
+        counts.pop("", None)
+        g.registry_home_city = min(counts, key=lambda city: (-counts[city], city)) if counts else ""
+    return g.registry_home_city
+
+
+def districts_by_code() -> dict[str, District]:
+    return {d.code: d for d in db.session.scalars(select(District))}
 
 
 def district_codes() -> set[str]:
@@ -97,13 +121,27 @@ def editable_values(institution: Institution) -> dict:
 
 # --- validating ----------------------------------------------------------------------------------------
 
-def _parse(raw: dict) -> dict:
+def _parse(raw: dict, *, check_place: bool = True) -> dict:
     clean, problems = rules.parse_institution(raw, bounds=current_app.config["REGISTRY_BOUNDS"],
                                               districts=district_codes())
+    if check_place and not problems.keys() & {"district", "latitude", "longitude"}:
+        problem = _place_problem(clean["district"], clean["longitude"], clean["latitude"])
+        if problem is not None:
+            problems["district"] = problem
     if problems:
         raise Invalid(gettext("Please correct the marked fields."),
                       {name: [translate(problem)] for name, problem in problems.items()})
     return clean
+
+
+def _place_problem(district: str, longitude: float, latitude: float):
+    """The district against the district boundaries (registry.register.places); None where nothing can tell."""
+    placement = places.place(longitude, latitude, district)
+    if placement is None:
+        return None
+    named = {code for code in (district, placement.found) if code}
+    names = {code: name for code, name in db.session.execute(select(District.code, District.name).where(District.code.in_(named)))}
+    return rules.check_district_place(district, placement.found, chosen_bounded=placement.chosen_bounded, names=names)
 
 
 def _check_credit_code_free(credit_code: str, *, except_id: int | None = None) -> None:
@@ -202,7 +240,12 @@ def update_institution(user, institution_id: int, raw: dict, *, version) -> Inst
     merged = {**{k: _as_raw(v) for k, v in editable_values(institution).items()},
               "category": institution.category.value, "registration_reason": institution.registration_reason,
               **{k: v for k, v in raw.items() if k != "version"}}
-    clean = _parse(merged)
+    clean = _parse(merged, check_place=False)
+    # A record kept from before the boundaries were loaded stays editable: its place is checked when it changes.
+    if any(clean[name] != getattr(institution, name) for name in ("district", "latitude", "longitude")):
+        problem = _place_problem(clean["district"], clean["longitude"], clean["latitude"])
+        if problem is not None:
+            raise Invalid(gettext("Please correct the marked fields."), {"district": [translate(problem)]})
     if clean["credit_code"] != institution.credit_code:
         _check_credit_code_free(clean["credit_code"], except_id=institution.id)
     for name in EDITABLE_FIELDS:
