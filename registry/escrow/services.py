@@ -16,7 +16,7 @@ from registry.core import audit, authz
 from registry.core.errors import Conflict, Invalid, NotFound
 from registry.core.models import local_today
 from registry.core.problems import translate
-from registry.escrow import rules
+from registry.escrow import rules, sources
 from registry.escrow.figures import alerts, facts_of, limits, refresh, refresh_institutions, visible
 from registry.escrow.models import Charge, Escrow, EscrowStatusChange, Statement
 from registry.escrow.rules import EscrowStatus, Limits
@@ -365,7 +365,7 @@ def record_statement(user, institution_id: int, raw: dict, *, accept_mismatch: b
                               refunded=clean["refunded"], closing=clean["closing_balance"], limits=lim)
     if flag and not accept_mismatch:
         raise Invalid(gettext("The statement does not add up."), {"closing_balance": [translate(rules.describe_flag(flag))]})
-    statement, outcome = _upsert_statement(institution.id, clean, source=source or gettext("typed in"))
+    statement, outcome = _upsert_statement(institution.id, clean, source=sources.source_of(source))
     if outcome == "unchanged":
         return statement, outcome
     audit.note(db.session, "escrow.statement" if outcome == "created" else "escrow.statement_correct", source or None)
@@ -435,7 +435,7 @@ def record_charge(user, institution_id: int, raw: dict, *, source: str = "") -> 
         name = "charge_ref" if values["charge_ref"] else "student_ref"
         raise Invalid(gettext("Please correct the marked fields."), {name: [gettext(
             "This charge is already recorded (No. %(id)s).", id=existing.id)]})
-    charge = Charge(institution_id=institution.id, source=(source or gettext("typed in"))[:200], **values)
+    charge = Charge(institution_id=institution.id, source=sources.source_of(source), **values)
     db.session.add(charge)
     audit.note(db.session, "escrow.charge", source or None)
     _flush()

@@ -15,7 +15,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from registry.core import audit, authz
 from registry.core.errors import Invalid, NotFound
 from registry.core.models import MAX_ID, local_today
-from registry.core.problems import translate
+from registry.core.messages import shown, stored
+from registry.core.problems import N_, Problem, translate
 from registry.core.versions import check_version, flush_versioned
 from registry.extensions import db
 from registry.register import places, rules
@@ -237,8 +238,11 @@ def update_institution(user, institution_id: int, raw: dict, *, version) -> Inst
     unknown = set(raw) - set(EDITABLE_FIELDS) - {"category", "version", "registration_reason"}
     if unknown:
         raise Invalid(gettext("Unknown fields."), {name: [gettext("This field cannot be changed here.")] for name in sorted(unknown)})
+    # A reason the system wrote (a conversion's) is kept as its message while the reader sends it back unchanged.
+    reason_as_read = shown(institution.registration_reason) or ""
+    keep_reason = raw.get("registration_reason", reason_as_read) == reason_as_read
     merged = {**{k: _as_raw(v) for k, v in editable_values(institution).items()},
-              "category": institution.category.value, "registration_reason": institution.registration_reason,
+              "category": institution.category.value, "registration_reason": reason_as_read,
               **{k: v for k, v in raw.items() if k != "version"}}
     clean = _parse(merged, check_place=False)
     # A record kept from before the boundaries were loaded stays editable: its place is checked when it changes.
@@ -254,7 +258,8 @@ def update_institution(user, institution_id: int, raw: dict, *, version) -> Inst
             value = ""
         if getattr(institution, name) != value:
             setattr(institution, name, value)
-    institution.registration_reason = clean.get("registration_reason", "")
+    if not keep_reason:
+        institution.registration_reason = clean.get("registration_reason", "")
     _refresh_flags(institution)
     audit.note(db.session, "institution.update")
     flush_versioned(institution, _flush)
@@ -314,8 +319,8 @@ def _register_successor(user, origin: Institution, category: Category, effective
     values["permit_number"] = ""  # the new supervising department issues its own permit
     new = Institution(**values, category=category, department_code=department_for(category), status=Status.applied,
                       status_since=effective, converted_from_id=origin.id,
-                      registration_reason=gettext("Converted from academic institution No. %(id)s: %(reason)s",
-                                                  id=origin.id, reason=reason))
+                      registration_reason=stored(Problem(N_("Converted from academic institution No. %(id)s: %(reason)s"),
+                                                         {"id": origin.id, "reason": reason})))
     _refresh_flags(new)
     db.session.add(new)
     _record_status(new, None, effective_on=effective, reason=new.registration_reason, user=user)

@@ -256,3 +256,14 @@ def test_the_history_names_people_as_the_status_steps_do(as_user, make_user, mak
     who = [row.find_all("td")[1].get_text(strip=True) for row in history.select("tbody tr")]
     assert "文广旅局 林晓燕" in who and "lin" not in who
     assert "未开设账户 → 已开设账户" in history.get_text() and "opened" not in history.get_text()
+
+
+def test_where_a_statement_came_from_reads_in_the_readers_language(as_user, arts_escrow, token_for, client):
+    """"typed in" is the system's word: typed on the Chinese page, an English reader reads it in English."""
+    assert as_user("arts").post(f"/institutions/{arts_escrow.id}/escrow/statements/new", data=statement_form()).status_code == 302
+    client.post("/logout")  # which ends the user's API tokens: take one after
+    headers = token_for("arts")
+    english = client.get(f"/api/v1/escrow/statements?institution_id={arts_escrow.id}", headers={**headers, "Accept-Language": "en"})
+    chinese = client.get(f"/api/v1/escrow/statements?institution_id={arts_escrow.id}", headers={**headers, "Accept-Language": "zh-CN"})
+    assert [s["source"] for s in english.json["items"]] == ["typed in"]
+    assert [s["source"] for s in chinese.json["items"]] == ["手工录入"]
