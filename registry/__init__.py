@@ -102,7 +102,7 @@ def _register_areas(app: Flask) -> None:
     from registry.dossier import views as dossier_views  # noqa: F401  (adds the institution page to the register's)
 
     authz.init_app(app, worker_scope=grid_services.worker_scope)
-    places.init_app(app, locate=grid_districts.locate)  # the register checks a district against its boundary
+    places.init_app(app, boundaries=grid_districts.boundaries)  # the register checks a district against its boundary
     web.init_app(app)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(register_views.bp)

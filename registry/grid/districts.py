@@ -31,17 +31,20 @@ class Boundaries:
         shapely.prepare(geometries)
         self.tree = shapely.STRtree(geometries)
 
-    def place(self, longitude: float, latitude: float, chosen: str, margin_m: float) -> Placement:
+    def place(self, longitude: float, latitude: float, chosen: str) -> Placement:
+        """Where the point lies for the chosen district; within the border margin of the chosen one counts as in it."""
+        margin_m = float(current_app.config.get("REGISTRY_GRID_BORDER_M", DEFAULT_BORDER_M))
         point = shapely.Point(longitude, latitude)
         mine = self.position.get(chosen)
-        # Within the margin of the chosen district's border counts as in it: a boundary is drawn, a door is not.
+        # A boundary is drawn, a door is not: a point just outside the chosen district's is taken as in it.
         if mine is not None and shapely.dwithin(self.geometries[mine], point, degrees_within(margin_m, abs(latitude))):
             return Placement(found=chosen, chosen_bounded=True)
         holding = sorted(self.codes[i] for i in self.tree.query(point, predicate="intersects"))
         return Placement(found=holding[0] if holding else None, chosen_bounded=mine is not None)
 
 
-def _boundaries() -> Boundaries | None:
+def boundaries() -> Boundaries | None:
+    """The districts' boundaries as they are now (the register's `places` hook); None when none is loaded."""
     connection = db.session.connection()
     key = _index_key(connection)
     url = str(connection.engine.url)
@@ -50,15 +53,7 @@ def _boundaries() -> Boundaries | None:
         return cached[1]
     rows = connection.execute(select(Cell.code, Cell.geometry).where(Cell.code.in_(select(District.code)))
                               .order_by(Cell.code)).all()
-    boundaries = Boundaries([r.code for r in rows], shapely.from_wkb([r.geometry for r in rows])) if rows else None
+    found = Boundaries([r.code for r in rows], shapely.from_wkb([r.geometry for r in rows])) if rows else None
     with _cache_lock:
-        _cache[url] = (key, boundaries)
-    return boundaries
-
-
-def locate(longitude: float, latitude: float, chosen: str) -> Placement | None:
-    """Where the point lies for the chosen district; None when no district's boundary is loaded."""
-    boundaries = _boundaries()
-    if boundaries is None:
-        return None
-    return boundaries.place(longitude, latitude, chosen, float(current_app.config.get("REGISTRY_GRID_BORDER_M", DEFAULT_BORDER_M)))
+        _cache[url] = (key, found)
+    return found

@@ -9,7 +9,7 @@ checks nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Protocol
 
 from flask import Flask, current_app
 
@@ -24,15 +24,19 @@ class Placement:
     chosen_bounded: bool  # whether the chosen district's boundary is loaded
 
 
-# (longitude, latitude, chosen district code) → the placement, or None when no district's boundary is loaded.
-Locator = Callable[[float, float, str], "Placement | None"]
+class Placer(Protocol):
+    def place(self, longitude: float, latitude: float, district: str) -> Placement: ...
 
 
-def init_app(app: Flask, *, locate: Locator) -> None:
-    app.extensions[EXTENSION] = locate
+# The boundaries as they are now, ready to place points (None when no district's boundary is loaded).
+Locator = Callable[[], "Placer | None"]
 
 
-def place(longitude: float, latitude: float, district: str) -> Placement | None:
-    """Where the point lies for the chosen district; None when nothing can tell (no locator, no boundary loaded)."""
-    locate = current_app.extensions.get(EXTENSION)
-    return locate(longitude, latitude, district) if locate is not None else None
+def init_app(app: Flask, *, boundaries: Locator) -> None:
+    app.extensions[EXTENSION] = boundaries
+
+
+def placer() -> Placer | None:
+    """The district boundaries as they are now, to place one point or a whole import's (None: nothing can tell)."""
+    boundaries = current_app.extensions.get(EXTENSION)
+    return boundaries() if boundaries is not None else None

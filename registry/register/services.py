@@ -126,7 +126,7 @@ def _parse(raw: dict, *, check_place: bool = True) -> dict:
     clean, problems = rules.parse_institution(raw, bounds=current_app.config["REGISTRY_BOUNDS"],
                                               districts=district_codes())
     if check_place and not problems.keys() & {"district", "latitude", "longitude"}:
-        problem = _place_problem(clean["district"], clean["longitude"], clean["latitude"])
+        problem = place_problem(clean["district"], clean["longitude"], clean["latitude"])
         if problem is not None:
             problems["district"] = problem
     if problems:
@@ -135,11 +135,13 @@ def _parse(raw: dict, *, check_place: bool = True) -> dict:
     return clean
 
 
-def _place_problem(district: str, longitude: float, latitude: float):
-    """The district against the district boundaries (registry.register.places); None where nothing can tell."""
-    placement = places.place(longitude, latitude, district)
-    if placement is None:
+def place_problem(district: str, longitude: float, latitude: float, placer=None) -> Problem | None:
+    """The district against the district boundaries (registry.register.places); None where nothing can tell.
+    `placer`: the boundaries to use (an import takes them once for all its rows)."""
+    placer = placer or places.placer()
+    if placer is None:
         return None
+    placement = placer.place(longitude, latitude, district)
     named = {code for code in (district, placement.found) if code}
     names = {code: name for code, name in db.session.execute(select(District.code, District.name).where(District.code.in_(named)))}
     return rules.check_district_place(district, placement.found, chosen_bounded=placement.chosen_bounded, names=names)
@@ -247,7 +249,7 @@ def update_institution(user, institution_id: int, raw: dict, *, version) -> Inst
     clean = _parse(merged, check_place=False)
     # A record kept from before the boundaries were loaded stays editable: its place is checked when it changes.
     if any(clean[name] != getattr(institution, name) for name in ("district", "latitude", "longitude")):
-        problem = _place_problem(clean["district"], clean["longitude"], clean["latitude"])
+        problem = place_problem(clean["district"], clean["longitude"], clean["latitude"])
         if problem is not None:
             raise Invalid(gettext("Please correct the marked fields."), {"district": [translate(problem)]})
     if clean["credit_code"] != institution.credit_code:

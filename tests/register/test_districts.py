@@ -93,3 +93,12 @@ def test_without_a_setting_the_city_the_register_holds_comes_first(as_user, make
     make_institution()  # in 鹿城区: Wenzhou is the register's city, before Hebei's codes
     options = _district_options(page(as_user("arts").get("/institutions/new")))
     assert all("温州" in o for o in options[:12])
+
+
+def test_an_import_row_with_a_point_in_another_district_is_refused_by_line(runner, tmp_path, wenzhou_boundaries):
+    row = {**institution_data(district="襄都区"), "status": "applied"}
+    path = tmp_path / "institutions.csv"
+    path.write_text(",".join(row) + "\n" + ",".join(str(v) for v in row.values()) + "\n", encoding="utf-8")
+    result = runner.invoke(args=["import", "institutions", str(path)])
+    assert result.exit_code != 0 and "坐标位于鹿城区，不在所选的襄都区。" in result.output
+    assert "district" in result.output
