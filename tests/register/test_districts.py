@@ -102,3 +102,12 @@ def test_an_import_row_with_a_point_in_another_district_is_refused_by_line(runne
     result = runner.invoke(args=["import", "institutions", str(path)])
     assert result.exit_code != 0 and "坐标位于鹿城区，不在所选的襄都区。" in result.output
     assert "district" in result.output
+
+
+def test_the_configured_city_leads_even_with_fewer_institutions(app, as_user, make_institution):
+    app.config["REGISTRY_CITY"] = "130500"  # 邢台市, while the register's one institution is in Wenzhou
+    make_institution()
+    client = as_user("arts")
+    assert all("邢台" in o for o in _district_options(page(client.get("/institutions/new")))[:18])
+    bulletin = page(client.get("/reports/bulletin"))
+    assert bulletin.select_one("select[name=city] option[selected]").get_text(strip=True) == "邢台市"
