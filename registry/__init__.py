@@ -83,12 +83,14 @@ def _register_areas(app: Flask) -> None:
     from registry.commands import add_commands
     from registry.core import api, authz, openapi, web  # noqa: F401  (openapi: serves the document)
     from registry.register import api as register_api  # noqa: F401  (adds routes to the API blueprint)
+    from registry.register import places
     from registry.register import views as register_views
     from registry.enforcement import api as enforcement_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.enforcement import views as enforcement_views
     from registry.escrow import api as escrow_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.escrow import views as escrow_views
     from registry.grid import api as grid_api  # noqa: F401  (adds routes to the API blueprint)
+    from registry.grid import districts as grid_districts
     from registry.grid import services as grid_services
     from registry.grid import views as grid_views
     from registry.search import api as search_api  # noqa: F401  (adds routes to the API blueprint)
@@ -100,6 +102,7 @@ def _register_areas(app: Flask) -> None:
     from registry.dossier import views as dossier_views  # noqa: F401  (adds the institution page to the register's)
 
     authz.init_app(app, worker_scope=grid_services.worker_scope)
+    places.init_app(app, boundaries=grid_districts.boundaries)  # the register checks a district against its boundary
     web.init_app(app)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(register_views.bp)

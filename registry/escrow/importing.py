@@ -23,7 +23,7 @@ from registry.core import audit, authz
 from registry.core.errors import Invalid
 from registry.core.models import local_today, utcnow
 from registry.core.problems import translate
-from registry.escrow import figures, rules, services
+from registry.escrow import figures, rules, services, sources
 from registry.escrow.columns import ALIASES, COLUMNS, KEY_COLUMNS, REQUIRED, parse_mapping
 from registry.escrow.models import Charge, Escrow
 from registry.extensions import db
@@ -261,7 +261,7 @@ def import_statements(user, data: bytes | IO[bytes], *, skip_invalid: bool = Fal
     touched: dict[int, Escrow] = {}
     label = source or "CSV"
     for line, institution, escrow, clean in good:
-        statement, outcome = services._upsert_statement(institution.id, clean, source=gettext("imported from %(source)s", source=label))
+        statement, outcome = services._upsert_statement(institution.id, clean, source=sources.imported_from(label))
         setattr(report, outcome, getattr(report, outcome) + 1)
         if outcome != "unchanged":
             touched[institution.id] = escrow
@@ -334,7 +334,7 @@ def _write_charges(chunk: list[tuple[int, int, dict]], context: _Context, report
         select(Charge.id, Charge.institution_id, Charge.natural_key, *[getattr(Charge, f) for f in CHARGE_FIELDS],
                Charge.resolved_on, Charge.resolved_by_id, Charge.resolution)
         .where(tuple_(Charge.institution_id, Charge.natural_key).in_(keys))).all()}
-    label = gettext("imported from %(source)s", source=context.source or "CSV")[:200]
+    label = sources.imported_from(context.source)
     now = utcnow()
     new, changed = [], []
     touched = set()

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from registry.core.api import CURRENT_JSON, OPENAPI_PATHS, OPENAPI_SCHEMAS, bp, id_arg, json_body, page_args
 from registry.core.errors import Invalid
+from registry.core.messages import shown
 from registry.core.openapi import error, json_content, ref
 from registry.enforcement import services
 from registry.enforcement.api.common import (DATE, INT, NULL_DATE, NULL_INT, PAGING, READ_ERRORS, TEXT, WRITE_ERRORS,
@@ -21,7 +22,7 @@ def lead_json(lead: Lead) -> dict:
         "id": lead.id, "tracking_number": lead.tracking_number, "source": lead.source.value,
         "institution_id": lead.institution_id, "subject": lead.subject, "subject_address": lead.subject_address,
         "district": lead.institution.district if lead.institution else lead.district,
-        "description": lead.description, "reporter_name": lead.reporter_name,
+        "description": shown(lead.description), "reporter_name": lead.reporter_name,
         "department": lead.department_code, "state": lead.state.value,
         "assignee": lead.assignee.username if lead.assignee else None,
         "received_on": iso_day(lead.received_on), "deadline": iso_day(lead.deadline), "overdue": services.lead_overdue(lead),

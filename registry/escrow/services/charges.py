@@ -7,7 +7,7 @@ from sqlalchemy import select
 from registry.core import audit
 from registry.core.errors import Invalid
 from registry.core.models import local_today
-from registry.escrow import rules
+from registry.escrow import rules, sources
 from registry.escrow.figures import limits, refresh_institutions
 from registry.escrow.models import Charge
 from registry.escrow.rules import Limits
@@ -44,7 +44,7 @@ def record_charge(user, institution_id: int, raw: dict, *, source: str = "") -> 
         name = "charge_ref" if values["charge_ref"] else "student_ref"
         raise Invalid(gettext("Please correct the marked fields."), {name: [gettext(
             "This charge is already recorded (No. %(id)s).", id=existing.id)]})
-    charge = Charge(institution_id=institution.id, source=(source or gettext("typed in"))[:200], **values)
+    charge = Charge(institution_id=institution.id, source=sources.source_of(source), **values)
     db.session.add(charge)
     audit.note(db.session, "escrow.charge", source or None)
     flush_or_conflict()

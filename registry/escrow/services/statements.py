@@ -8,7 +8,7 @@ from registry.core import audit
 from registry.core.errors import Invalid
 from registry.core.models import local_today
 from registry.core.problems import translate
-from registry.escrow import rules
+from registry.escrow import rules, sources
 from registry.escrow.figures import limits, refresh, refresh_institutions
 from registry.escrow.models import Statement
 from registry.escrow.services.common import clean_reason, flush_or_conflict, invalid_fields
@@ -54,7 +54,7 @@ def record_statement(user, institution_id: int, raw: dict, *, accept_mismatch: b
                               refunded=clean["refunded"], closing=clean["closing_balance"], limits=lim)
     if flag and not accept_mismatch:
         raise Invalid(gettext("The statement does not add up."), {"closing_balance": [translate(rules.describe_flag(flag))]})
-    statement, outcome = _upsert_statement(institution.id, clean, source=source or gettext("typed in"))
+    statement, outcome = _upsert_statement(institution.id, clean, source=sources.source_of(source))
     if outcome == "unchanged":
         return statement, outcome
     audit.note(db.session, "escrow.statement" if outcome == "created" else "escrow.statement_correct", source or None)

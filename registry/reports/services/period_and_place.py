@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import func, select
 
@@ -27,7 +28,11 @@ def cities() -> list[City]:
 
 
 def default_city() -> str:
-    """The city with the most institutions on the register (the first listed when it is empty)."""
+    """The register's city (REGISTRY_CITY) when set and known, else the city with the most institutions on the
+    register (the first listed when it is empty)."""
+    configured = current_app.config.get("REGISTRY_CITY")
+    if configured and db.session.scalar(select(District.code).where(District.city_code == configured).limit(1)):
+        return configured
     busiest = db.session.execute(
         select(District.city_code, func.count(Institution.id)).join(Institution, Institution.district == District.code)
         .group_by(District.city_code).order_by(func.count(Institution.id).desc(), District.city_code).limit(1)).first()
