@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from registry.accounts.models import User
 from registry.core import authz
+from registry.core.database import read_later
 from registry.core.errors import Invalid, NotFound
 from registry.core.models import local_today
 from registry.enforcement import indicators as enforcement_figures
@@ -428,12 +429,8 @@ def each_record(user, key: str, *, period: Period, district: str = "", city: str
     else:
         statement = _institutions_in_order(rows, conditions, *INSTITUTION_COLUMNS).outerjoin(
             District, District.code == Institution.district)
-    return indicator, _read(statement.execution_options(yield_per=batch))
-
-
-def _read(statement) -> Iterator:
-    """The statement's rows, run when the download starts reading them (within the streamed response's context)."""
-    yield from db.session.execute(statement)
+    # Read on a connection of its own: on a real server the request's session is gone when the download reads.
+    return indicator, read_later(statement.execution_options(yield_per=batch))
 
 
 def district_name(code: str) -> str:
