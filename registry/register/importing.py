@@ -195,6 +195,10 @@ def _parse_row(line: int, raw: dict, context: _Context, seen: dict, report: Impo
     except ValueError:
         status_on = None
         errors["status_on"] = gettext("Enter a date as YYYY-MM-DD.")
+    if status_text == Status.converted and clean.get("category") and "status" not in errors:
+        problem = rules.check_transition(Status.licensed, Status.converted, rules.Category(clean["category"]))
+        if problem:
+            errors["status"] = translate(problem)
     code = clean.get("credit_code")
     if code and "credit_code" not in errors:
         if code in seen:
@@ -219,11 +223,14 @@ def _write(chunk: list[_Row], context: _Context, report: ImportReport) -> None:
     if not chunk:
         return
     codes = [row.values["credit_code"] for row in chunk]
-    existing = {inst.credit_code: inst for inst in db.session.scalars(
-        select(Institution).where(Institution.credit_code.in_(codes), Institution.status != Status.converted))}
+    live, converted = {}, {}
+    for inst in db.session.scalars(select(Institution).where(Institution.credit_code.in_(codes)).order_by(Institution.id)):
+        (converted if inst.status is Status.converted else live)[inst.credit_code] = inst  # the latest conversion
     new_rows, changed = [], []
     for row in chunk:
-        current = existing.get(row.values["credit_code"])
+        # A converted row is the record a conversion closed (its successor, if registered, holds the code live).
+        current = converted.get(row.values["credit_code"]) if row.values["status"] is Status.converted else None
+        current = current or live.get(row.values["credit_code"])
         if current is None:
             new_rows.append(row)
             continue
@@ -275,8 +282,9 @@ def _insert(rows: list[_Row], context: _Context) -> None:
     # A plain executemany, then one query for the new ids: much faster than INSERT ... RETURNING per batch.
     connection.execute(insert(Institution.__table__), records)
     codes = [r["credit_code"] for r in records]
+    # The newest record of each code is the one just inserted (a converted row's code may be held live by another).
     ids = dict(connection.execute(select(Institution.credit_code, Institution.id).where(
-        Institution.credit_code.in_(codes), Institution.status != Status.converted)).all())
+        Institution.credit_code.in_(codes)).order_by(Institution.id)).all())
     connection.execute(insert(StatusChange.__table__), [
         {"institution_id": ids[r["credit_code"]], "from_status": from_status, "to_status": to_status,
          "effective_on": effective_on, "reason": context.reason, "actor_id": getattr(context.user, "id", None),
