@@ -25,6 +25,7 @@ from registry.extensions import db
 from registry.register import rules, services
 from registry.register.models import District, Institution, StatusChange
 from registry.register.rules import Status
+from registry.register.signals import institutions_placed
 from registry.register.search_keys import SOURCE_FIELDS as SEARCHED_FIELDS
 from registry.register.search_keys import keys as search_keys
 
@@ -292,6 +293,16 @@ def _insert(rows: list[_Row], context: _Context) -> None:
     audit.append(connection, [audit.Change("institution", str(ids[r["credit_code"]]), None,
                                            _audited({**r, "id": ids[r["credit_code"]]})) for r in records],
                  actor=_actor(context), action="institution.import", reason=context.source or None)
+    _placed(connection, [(ids[r["credit_code"]], r["longitude"], r["latitude"]) for r in records])
+
+
+def _placed(connection, placed: list[tuple[int, float, float]]) -> None:
+    """Tell the areas that watch the register where the batch's new or moved institutions stand (the grid assigns
+    their cells), in this transaction."""
+    if placed:
+        ids, longitudes, latitudes = (list(column) for column in zip(*placed))
+        institutions_placed.send(current_app._get_current_object(), connection=connection, ids=ids,
+                                 longitudes=longitudes, latitudes=latitudes)
 
 
 def _history(record: dict) -> list[tuple]:
@@ -307,7 +318,7 @@ def _update(changed: list[tuple[Institution, dict, date | None]], context: _Cont
     if not changed:
         return
     connection = db.session.connection()
-    audit_changes, status_rows = [], []
+    audit_changes, status_rows, moved = [], [], []
     for current, changes, status_on in changed:
         before = {k: getattr(current, k) for k in changes}
         merged = {name: changes.get(name, getattr(current, name)) for name in
@@ -324,6 +335,8 @@ def _update(changed: list[tuple[Institution, dict, date | None]], context: _Cont
         if result.rowcount != 1:
             raise Invalid(gettext("A record changed while the file was being imported; import it again."), {})
         audit_changes.append(audit.Change("institution", str(current.id), before, _audited(changes)))
+        if "latitude" in changes or "longitude" in changes:
+            moved.append((current.id, changes.get("longitude", current.longitude), changes.get("latitude", current.latitude)))
         if "status" in changes:
             status_rows.append({"institution_id": current.id, "from_status": current.status, "to_status": changes["status"],
                                 "effective_on": status_on or local_today(), "actor_id": getattr(context.user, "id", None),
@@ -331,6 +344,7 @@ def _update(changed: list[tuple[Institution, dict, date | None]], context: _Cont
     if status_rows:
         connection.execute(insert(StatusChange), status_rows)
     audit.append(connection, audit_changes, actor=_actor(context), action="institution.import", reason=context.source or None)
+    _placed(connection, moved)
 
 
 def _audited(values: dict) -> dict:
