@@ -189,10 +189,8 @@ def _parse_row(line: int, raw: dict, context: _Context, seen: dict, report: Impo
     try:
         # the day the row's status took effect (a deregistration years ago), so old records carry their real history
         status_on = rules.parse_date(raw.get("status_on"))
-        if status_on and status_on > local_today():
-            errors["status_on"] = gettext("The date cannot be in the future.")
-        elif status_on and licensed_on and status_on < licensed_on:
-            errors["status_on"] = gettext("The status cannot take effect before the licence date.")
+        if status_on and (problem := rules.check_effective_on(status_on, previous_on=licensed_on, today=local_today())):
+            errors["status_on"] = translate(problem)
     except ValueError:
         status_on = None
         errors["status_on"] = gettext("Enter a date as YYYY-MM-DD.")

@@ -134,6 +134,16 @@ def check_transition(current: Status, target: Status, category: Category) -> Pro
     return None
 
 
+def check_effective_on(effective_on: date, *, previous_on: date | None, today: date) -> Problem | None:
+    """The day a lifecycle step takes effect: not in the future, nor before the step it follows (else the register as
+    of a date between the two would list the institution in a status it did not yet have)."""
+    if effective_on > today:
+        return Problem(N_("The date cannot be in the future."))
+    if previous_on is not None and effective_on < previous_on:
+        return Problem(N_("A step cannot take effect before the step it follows (%(day)s)."), {"day": previous_on.isoformat()})
+    return None
+
+
 def institution_flags(*, category: str, credit_code: str, floor_area: float | None, capacity: int | None,
                       is_new_academic: bool = False) -> list[str]:
     flags = []

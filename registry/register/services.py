@@ -237,8 +237,8 @@ def transition_institution(user, institution_id: int, *, to: str, reason: str, v
         problems["reason"] = [gettext("Give the reason for this change.")]
     try:
         effective = rules.parse_date(effective_on) or local_today()
-        if effective > local_today():
-            problems["effective_on"] = [gettext("The date cannot be in the future.")]
+        if problem := rules.check_effective_on(effective, previous_on=institution.status_since, today=local_today()):
+            problems["effective_on"] = [translate(problem)]
     except ValueError:
         problems["effective_on"] = [gettext("Enter a date as YYYY-MM-DD.")]
     permit_number = " ".join((permit_number or "").split())

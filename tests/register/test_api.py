@@ -58,6 +58,11 @@ def test_transitions(client, users, token_for, make_institution):
     assert illegal.status_code == 422 and "to" in illegal.json["error"]["fields"]
     no_permit = client.post(url, json={"to": "licensed", "reason": "审批通过"}, headers=headers)
     assert "permit_number" in no_permit.json["error"]["fields"]
+    before_applying = client.post(url, json={"to": "licensed", "reason": "审批通过", "permit_number": "文旅许2026001",
+                                             "effective_on": "2020-01-01"}, headers=headers)
+    assert before_applying.status_code == 422
+    applied_on = institution.status_since.isoformat()
+    assert before_applying.json["error"]["fields"]["effective_on"] == [f"生效日期不能早于前一环节的日期（{applied_on}）。"]
     licensed = client.post(url, json={"to": "licensed", "reason": "审批通过", "permit_number": "文旅许2026001"}, headers=headers)
     assert licensed.status_code == 200 and licensed.json["status"] == "licensed"
     assert licensed.json["licensed_on"] is not None
