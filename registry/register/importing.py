@@ -23,7 +23,7 @@ from registry.core.messages import stored
 from registry.core.problems import N_, Problem, translate
 from registry.extensions import db
 from registry.register import rules, services
-from registry.register.models import District, Institution, StatusChange
+from registry.register.models import Institution, StatusChange
 from registry.register.rules import Status
 from registry.register.signals import institutions_placed
 from registry.register.search_keys import SOURCE_FIELDS as SEARCHED_FIELDS
@@ -147,20 +147,15 @@ class _Context:
     user: object
     source: str
     bounds: tuple
-    district_codes: set
-    district_names: dict
+    districts: dict  # rules.district_keys: a district's code or name, to its code
     category_departments: dict
     reason: str = ""
     now: object = None
 
     @classmethod
     def load(cls, user, source):
-        districts = db.session.execute(select(District.code, District.name)).all()
-        names: dict[str, str | None] = {}
-        for code, name in districts:
-            names[name] = None if name in names else code  # a name shared by two districts is ambiguous
-        return cls(user, source, current_app.config["REGISTRY_BOUNDS"], {c for c, _ in districts},
-                   {n: c for n, c in names.items() if c}, services.category_departments(),
+        return cls(user, source, current_app.config["REGISTRY_BOUNDS"], services.district_keys(),
+                   services.category_departments(),
                    reason=stored(Problem(N_("Imported from %(source)s"), {"source": source or "CSV"})), now=utcnow())
 
 
@@ -172,8 +167,7 @@ def _parse_row(line: int, raw: dict, context: _Context, seen: dict, report: Impo
     if not any(raw.values()):
         return None  # a blank line
     raw["category"] = CATEGORY_WORDS.get(raw.get("category", ""), raw.get("category", ""))
-    raw["district"] = context.district_names.get(raw.get("district", ""), raw.get("district", ""))
-    clean, problems = rules.parse_institution(raw, bounds=context.bounds, districts=context.district_codes)
+    clean, problems = rules.parse_institution(raw, bounds=context.bounds, districts=context.districts)
     errors = {name: translate(problem) for name, problem in problems.items()}
 
     status_text = STATUS_WORDS.get(raw.get("status", ""), raw.get("status", "")) or "licensed"

@@ -38,6 +38,11 @@ def district_codes() -> set[str]:
     return set(db.session.scalars(select(District.code)))
 
 
+def district_keys() -> dict[str, str]:
+    """What a user may write for a district (its code, or its name where no other has it), to its code."""
+    return rules.district_keys(db.session.execute(select(District.code, District.name)).all())
+
+
 def departments() -> list[Department]:
     return list(db.session.scalars(select(Department).order_by(Department.code)))
 
@@ -99,7 +104,7 @@ def editable_values(institution: Institution) -> dict:
 
 def _parse(raw: dict) -> dict:
     clean, problems = rules.parse_institution(raw, bounds=current_app.config["REGISTRY_BOUNDS"],
-                                              districts=district_codes())
+                                              districts=district_keys())
     if problems:
         raise Invalid(gettext("Please correct the marked fields."),
                       {name: [translate(problem)] for name, problem in problems.items()})
@@ -241,7 +246,7 @@ def transition_institution(user, institution_id: int, *, to: str, reason: str, v
             problems["effective_on"] = [translate(problem)]
     except ValueError:
         problems["effective_on"] = [gettext("Enter a date as YYYY-MM-DD.")]
-    permit_number = " ".join((permit_number or "").split())
+    permit_number = rules.permit_number(permit_number or "")
     if target is Status.licensed and institution.status is Status.applied and not (permit_number or institution.permit_number):
         problems["permit_number"] = [gettext("Give the number of the permit issued.")]
     elif permit_number and (problem := rules.check_permit_number(permit_number)):
