@@ -5,8 +5,6 @@ same file twice creates nothing new. Rows are checked by the same rules as the f
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO
@@ -17,6 +15,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy import text as sql
 
 from registry.core import audit, authz
+from registry.core.csvfile import ErrorList, Unreadable, decode, records
 from registry.core.errors import Invalid
 from registry.core.models import local_today, utcnow
 from registry.core.messages import stored
@@ -54,7 +53,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: ErrorList = field(default_factory=ErrorList)  # the first ones, and how many in all
     written: bool = False
 
     @property
@@ -66,20 +65,8 @@ class ImportRefused(Invalid):
     """The file has bad rows and nothing was written; `report` lists them."""
 
     def __init__(self, report: ImportReport):
-        super().__init__(gettext("%(count)s rows have errors; nothing was imported.", count=len({e.line for e in report.errors})), {})
+        super().__init__(gettext("%(count)s rows have errors; nothing was imported.", count=report.errors.lines), {})
         self.report = report
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 with or without BOM; otherwise GB18030 (a superset of GBK), as Excel in China saves CSV."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise Invalid(gettext("The file is neither UTF-8 nor GBK/GB18030 text."), {"file": [gettext("Save the file as CSV UTF-8.")]})
 
 
 @dataclass
@@ -95,23 +82,13 @@ def import_institutions(user, data: bytes | IO[bytes], *, skip_invalid: bool = F
     if user is not None:
         authz.require(user, "institution.import")
     text = decode(data if isinstance(data, bytes) else data.read())
-    reader = csv.DictReader(io.StringIO(text, newline=""))
     report = ImportReport()
-    _check_header(reader.fieldnames or [], report)
-    if report.errors:
-        raise ImportRefused(report)
-
-    context = _Context.load(user, source)
-    seen: dict[str, int] = {}
-    chunk: list[_Row] = []
-    for raw in reader:
-        row = _parse_row(reader.line_num, raw, context, seen, report)
-        if row is not None:
-            chunk.append(row)
-        if len(chunk) >= CHUNK:
-            _write(chunk, context, report)
-            chunk = []
-    _write(chunk, context, report)
+    try:
+        _read(text, report, _Context.load(user, source))
+    except Unreadable as error:  # the rest of the file cannot be read: nothing of it is imported
+        db.session.rollback()
+        report.errors.append(RowError(error.line, "", error.message))
+        raise ImportRefused(report) from None
 
     if report.errors and not skip_invalid:
         db.session.rollback()
@@ -120,6 +97,31 @@ def import_institutions(user, data: bytes | IO[bytes], *, skip_invalid: bool = F
     if report.created >= ANALYZE_AFTER:
         _refresh_statistics()
     return report
+
+
+def _read(text: str, report: ImportReport, context: "_Context") -> None:
+    """Check the header (refusing the file when it is wrong), then parse and write the rows a chunk at a time."""
+    found = records(text)
+    names = next((cells for _, cells in found if cells), [])
+    _check_header(names, report)
+    if report.errors:
+        raise ImportRefused(report)
+    seen: dict[str, int] = {}
+    chunk: list[_Row] = []
+    for line, cells in found:
+        if not cells:
+            continue  # a blank line
+        if len(cells) > len(names):
+            raw = {None: cells[len(names):]}  # more cells than the header has columns
+        else:
+            raw = dict(zip(names, cells + [""] * (len(names) - len(cells))))
+        row = _parse_row(line, raw, context, seen, report)
+        if row is not None:
+            chunk.append(row)
+        if len(chunk) >= CHUNK:
+            _write(chunk, context, report)
+            chunk = []
+    _write(chunk, context, report)
 
 
 def _refresh_statistics() -> None:

@@ -81,7 +81,7 @@ def pin_today(monkeypatch):
     """Pin the escrow's idea of today (TODAY unless a test pins another day), so dates mean what they say."""
 
     def pin(day: date) -> date:
-        for module in ("registry.escrow.services", "registry.escrow.figures", "registry.escrow.importing",
+        for module in ("registry.escrow.services", "registry.escrow.figures", "registry.escrow.importing.reading",
                        "registry.escrow.views"):
             monkeypatch.setattr(f"{module}.local_today", lambda: day)
         return day

@@ -1,32 +1,20 @@
-"""Importing bank statements and prepaid charges from CSV files.
-
-As the register's import: UTF-8 (with or without BOM) or GB18030, every bad row reported by its line,
-nothing written when a row is bad unless skip-invalid. Banks name their columns differently: the common
-Chinese headers are understood, and a mapping (`our_name=their_name,...`) reads any other. Each row names its
-institution by credit code or by supervised account number.
-
-Re-importing a file creates nothing new: a statement is the institution's statement of the period that
-starts on its `period_start`; a charge is the same charge when its `charge_ref` is (or, without one, its date,
-student reference and amount are).
-"""
+"""What the statement and charge imports share: the columns and their Chinese names, the mapping of a bank's own,
+reading the file (core.csvfile) a row at a time, which institution a row names, and the report."""
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import IO, Iterator
 
 from flask_babel import gettext
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import select
 
-from registry.core import audit, authz
+from registry.core import authz
+from registry.core.csvfile import ErrorList, Unreadable, decode, records
 from registry.core.errors import Invalid
-from registry.core.models import local_today, utcnow
-from registry.core.problems import translate
-from registry.escrow import figures, rules, services
-from registry.escrow.models import Charge, Escrow
+from registry.core.models import local_today
+from registry.escrow import figures, rules
+from registry.escrow.models import Escrow
 from registry.extensions import db
-from registry.register.importing import decode
 from registry.register.models import Institution
 from registry.register.rules import Status
 
@@ -73,13 +61,13 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     flagged: int = 0  # statements that do not add up or leave a gap; charges that break a rule
-    errors: list[RowError] = field(default_factory=list)
+    errors: ErrorList = field(default_factory=ErrorList)  # the first ones, and how many in all
     ignored_columns: list[str] = field(default_factory=list)
     written: bool = False
 
     @property
     def bad_rows(self) -> int:
-        return len({e.line for e in self.errors})
+        return self.errors.lines
 
 
 class ImportRefused(Invalid):
@@ -228,25 +216,32 @@ def _institution(line: int, raw: dict, context: _Context, report: ImportReport) 
 def _read(data: bytes | IO[bytes], kind: str, mapping, report: ImportReport) -> Iterator[tuple[int, dict]]:
     """Check the header (refusing the file when it is wrong), then yield (line, {our column: text}) per row."""
     text = decode(data if isinstance(data, bytes) else data.read())
-    reader = csv.reader(io.StringIO(text, newline=""))
+    found = records(text)
     try:
-        names = next(reader)
+        names = next(cells for _, cells in found)
     except StopIteration:
         raise Invalid(gettext("The file is empty."), {"file": [gettext("The file is empty.")]})
+    except Unreadable as error:
+        report.errors.append(RowError(error.line, "", error.message))
+        raise ImportRefused(report) from None
     columns = _header(names, kind, parse_mapping(mapping, kind), report)
     if report.errors:
         raise ImportRefused(report)
     read = [(i, ours) for i, ours in enumerate(columns.get(n) for n in names) if ours]
 
     def rows():
-        for cells in reader:
-            line = reader.line_num
-            if not any(c.strip() for c in cells):
-                continue  # a blank line
-            if len(cells) > len(names) and any(c.strip() for c in cells[len(names):]):
-                report.errors.append(RowError(line, "", gettext("This row has more cells than the header.")))
-                continue
-            yield line, {ours: (cells[i].strip() if i < len(cells) else "") for i, ours in read}
+        try:
+            for line, cells in found:
+                if not any(c.strip() for c in cells):
+                    continue  # a blank line
+                if len(cells) > len(names) and any(c.strip() for c in cells[len(names):]):
+                    report.errors.append(RowError(line, "", gettext("This row has more cells than the header.")))
+                    continue
+                yield line, {ours: (cells[i].strip() if i < len(cells) else "") for i, ours in read}
+        except Unreadable as error:  # the rest of the file cannot be read: nothing of it is imported
+            db.session.rollback()
+            report.errors.append(RowError(error.line, "", error.message))
+            raise ImportRefused(report) from None
 
     return rows()
 
@@ -269,158 +264,6 @@ def _finish(report: ImportReport, skip_invalid: bool) -> ImportReport:
         raise ImportRefused(report)
     report.written = True
     return report
-
-
-# --- statements ----------------------------------------------------------------------------------------
-
-def import_statements(user, data: bytes | IO[bytes], *, skip_invalid: bool = False, source: str = "",
-                      mapping: str | dict | None = None) -> ImportReport:
-    """Import bank statements. Refuses the whole file when a row is bad, unless `skip_invalid`."""
-    if user is not None:
-        authz.require(user, "escrow.import")
-    report = ImportReport("statements")
-    rows = list(_read(data, "statements", mapping, report))
-    context = _context(user, source)
-    context.load([raw for _, raw in rows])
-    seen: dict[tuple, int] = {}
-    good = []
-    for line, raw in rows:
-        institution = _institution(line, raw, context, report)
-        clean, problems = rules.parse_statement(raw, today=context.today)
-        for name, problem in problems.items():
-            report.errors.append(RowError(line, name, translate(problem)))
-        if institution is None or problems:
-            continue
-        escrow = services.escrow_of(institution.id)
-        if escrow is None or not escrow.has_account:
-            report.errors.append(RowError(line, "credit_code", gettext(
-                "No supervised account is recorded for %(name)s.", name=institution.name)))
-            continue
-        key = (institution.id, clean["period_start"])
-        if key in seen:
-            report.errors.append(RowError(line, "period_start", gettext(
-                "The statement of the same period is on line %(line)s.", line=seen[key])))
-            continue
-        seen[key] = line
-        good.append((line, institution, escrow, clean))
-
-    touched: dict[int, Escrow] = {}
-    label = source or "CSV"
-    for line, institution, escrow, clean in good:
-        statement, outcome = services._upsert_statement(institution.id, clean, source=gettext("imported from %(source)s", source=label))
-        setattr(report, outcome, getattr(report, outcome) + 1)
-        if outcome != "unchanged":
-            touched[institution.id] = escrow
-    audit.note(db.session, "escrow.statement_import", label)
-    db.session.flush()
-    for institution_id in touched:
-        services.resequence(institution_id)
-    audit.note(db.session, "escrow.statement_check")
-    figures.refresh_institutions(touched, user=user)
-    report.flagged = sum(1 for _, institution, _, clean in good if _statement_flagged(institution.id, clean["period_start"]))
-    return _finish(report, skip_invalid)
-
-
-def _statement_flagged(institution_id: int, period_start) -> bool:
-    from registry.escrow.models import Statement
-
-    return bool(db.session.scalar(select(Statement.flag_count).where(
-        Statement.institution_id == institution_id, Statement.period_start == period_start)))
-
-
-# --- charges -------------------------------------------------------------------------------------------
-
-CHARGE_FIELDS = ("charge_ref", "charged_on", "course_start", "student_ref", "amount", "class_hours", "months", "channel",
-                 "violations", "violation_count")
-
-
-def import_charges(user, data: bytes | IO[bytes], *, skip_invalid: bool = False, source: str = "",
-                   mapping: str | dict | None = None) -> ImportReport:
-    """Import prepaid charges; each is checked against the charging rules. All-or-nothing unless `skip_invalid`."""
-    if user is not None:
-        authz.require(user, "escrow.import")
-    report = ImportReport("charges")
-    context = _context(user, source)
-    seen: dict[tuple, int] = {}
-    touched: set[int] = set()
-    # Chunk by chunk, so a province's file never sits in memory whole; a refused file is rolled back at the end.
-    for chunk in _chunks(_read(data, "charges", mapping, report), CHUNK):
-        context.load([raw for _, raw in chunk])
-        good: list[tuple[int, int, dict]] = []
-        for line, raw in chunk:
-            institution = _institution(line, raw, context, report)
-            clean, problems = rules.parse_charge(raw, today=context.today)
-            for name, problem in problems.items():
-                report.errors.append(RowError(line, name, translate(problem)))
-            if institution is None or problems:
-                continue
-            values = services.charge_values(clean, context.lim)
-            key = (institution.id, values["natural_key"])
-            if key in seen:
-                report.errors.append(RowError(line, "charge_ref" if values["charge_ref"] else "student_ref", gettext(
-                    "The same charge is on line %(line)s.", line=seen[key])))
-                continue
-            seen[key] = line
-            report.flagged += 1 if values["violation_count"] else 0
-            good.append((line, institution.id, values))
-        if report.errors and not skip_invalid:
-            continue  # the file will be refused: check the rest, write nothing more
-        touched |= _write_charges(good, context, report)
-    if report.errors and not skip_invalid:
-        return _finish(report, skip_invalid)
-    audit.note(db.session, "escrow.charge_import", source or "CSV")  # escrows created here are created by the import
-    figures.refresh_institutions(touched, user=user, create_missing=True)
-    return _finish(report, skip_invalid)
-
-
-def _write_charges(chunk: list[tuple[int, int, dict]], context: _Context, report: ImportReport) -> set[int]:
-    connection = db.session.connection()
-    keys = [(institution_id, values["natural_key"]) for _, institution_id, values in chunk]
-    existing = {(c.institution_id, c.natural_key): c for c in db.session.execute(
-        select(Charge.id, Charge.institution_id, Charge.natural_key, *[getattr(Charge, f) for f in CHARGE_FIELDS],
-               Charge.resolved_on, Charge.resolved_by_id, Charge.resolution)
-        .where(tuple_(Charge.institution_id, Charge.natural_key).in_(keys))).all()}
-    label = gettext("imported from %(source)s", source=context.source or "CSV")[:200]
-    now = utcnow()
-    new, changed = [], []
-    touched = set()
-    for line, institution_id, values in chunk:
-        current = existing.get((institution_id, values["natural_key"]))
-        if current is None:
-            new.append({**values, "institution_id": institution_id, "source": label, "resolution": "",
-                        "created_at": now, "updated_at": now})
-            continue
-        difference = {f: values[f] for f in CHARGE_FIELDS if getattr(current, f) != values[f]}
-        if not difference:
-            report.unchanged += 1
-            continue
-        if "violations" in difference and current.resolved_on is not None:
-            # what was dealt with is not what the charge breaks now
-            difference.update(resolved_on=None, resolved_by_id=None, resolution="")
-        changed.append((current, difference))
-    actor = (context.user.id, context.user.username) if context.user is not None else (None, "cli")
-    if new:
-        connection.execute(insert(Charge.__table__), new)
-        ids = {(r.institution_id, r.natural_key): r.id for r in connection.execute(
-            select(Charge.id, Charge.institution_id, Charge.natural_key).where(
-                tuple_(Charge.institution_id, Charge.natural_key).in_([(r["institution_id"], r["natural_key"]) for r in new])))}
-        entries = []
-        for r in new:
-            charge_id = ids[(r["institution_id"], r["natural_key"])]
-            after = {k: v for k, v in r.items() if k not in ("created_at", "updated_at")} | {"id": charge_id}
-            entries.append(audit.Change("escrow_charge", str(charge_id), None, after))
-        audit.append(connection, entries, actor=actor, action="escrow.charge_import", reason=context.source or None)
-        touched |= {r["institution_id"] for r in new}
-        report.created += len(new)
-    changes = []
-    for current, difference in changed:
-        connection.execute(update(Charge).where(Charge.id == current.id).values(**difference, source=label, updated_at=now))
-        before = {f: getattr(current, f, None) for f in difference}
-        changes.append(audit.Change("escrow_charge", str(current.id), before, difference))
-        touched.add(current.institution_id)
-    audit.append(connection, changes, actor=actor, action="escrow.charge_import", reason=context.source or None)
-    report.updated += len(changed)
-    return touched
 
 
 def template_csv(kind: str) -> str:
