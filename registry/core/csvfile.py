@@ -91,8 +91,8 @@ class _lines:
             end = lf + 1 if lf >= 0 else len(text)
         self.read += 1
         if end - start > MAX_LINE_CHARS:
-            raise Unreadable(self.read, gettext("Line %(line)s is longer than %(limit)s characters: this is not a CSV "
-                                                "file of the register's kind.", line=self.read, limit=f"{MAX_LINE_CHARS:,}"))
+            raise Unreadable(self.read, gettext("Line %(line)s is longer than %(limit)s characters: not a CSV file "
+                                                "the register can import.", line=self.read, limit=f"{MAX_LINE_CHARS:,}"))
         self.position = end
         return text[start:end]
 
