@@ -114,12 +114,14 @@ def import_institutions_command(path: Path, skip_invalid: bool):
     db.session.commit()
     _print_errors(report)
     click.echo(f"{path.name}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
-               f"{len({e.line for e in report.errors})} rows skipped ({time.perf_counter() - started:.1f} s).")
+               f"{report.errors.lines} rows skipped ({time.perf_counter() - started:.1f} s).")
 
 
 def _print_errors(report) -> None:
     for error in report.errors:
         click.echo(f"line {error.line}: {error.field}: {error.message}", err=True)
+    if report.errors.more:
+        click.echo(f"... and {report.errors.more:,} more errors ({report.errors.lines:,} rows have errors in all).", err=True)
 
 
 @click.group("audit")

@@ -5,6 +5,11 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
 
 import pytest
 from bs4 import BeautifulSoup
@@ -86,6 +91,35 @@ def app(database_url):
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served by werkzeug on a loopback port, in a thread: its requests run outside the test's app context,
+    as on a real server, where a streamed download is read after its request's context and session are gone."""
+    from werkzeug.serving import make_server
+
+    db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=30)
+
+
+def fetch_as(server_url: str, username: str, path: str) -> tuple[int, bytes]:
+    """(status, body) of `path` fetched from a live server by `username`, signed in, the body read to its end."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    form = urllib.parse.urlencode({"username": username, "password": PASSWORD}).encode()
+    opener.open(server_url + "/login", data=form, timeout=30).read()
+    try:
+        with opener.open(server_url + urllib.parse.quote(path, safe="/?=&%"), timeout=60) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
 
 
 @pytest.fixture

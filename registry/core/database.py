@@ -1,9 +1,13 @@
 """Engine settings per backend: SQLite gets WAL, foreign keys and a busy timeout."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -58,3 +62,27 @@ def configure_engines(app: Flask) -> None:
             # Let SQLAlchemy, not pysqlite, decide when transactions begin.
             event.listen(engine, "connect", lambda dbapi_conn, rec: setattr(dbapi_conn, "isolation_level", None))
             event.listen(engine, "begin", _sqlite_begin_immediate)
+
+
+def read_later(statement, *, engine: Engine | None = None) -> Iterator:
+    """The rows of `statement`, read when first asked for on a read-only connection of their own, for a streamed
+    download. Build the statement and check the rights before calling this: on a real server the rows are read after
+    the request's session is gone (its user and records detached), so nothing here may touch it."""
+    if engine is None:
+        from registry.extensions import db
+
+        engine = db.engine  # taken now, while the app is current
+
+    def rows() -> Iterator:
+        with engine.connect() as connection:
+            yield from connection.execution_options(read_only=True).execute(statement)
+
+    return rows()
+
+
+@contextmanager
+def reading_session(engine: Engine) -> Iterator[Session]:
+    """A session of its own on a read-only connection, for a streamed download that loads records as it goes (see
+    `read_later`); closed when the download ends."""
+    with engine.connect() as connection, Session(bind=connection.execution_options(read_only=True)) as session:
+        yield session

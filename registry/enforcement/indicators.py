@@ -27,7 +27,9 @@ from datetime import date
 from itertools import islice
 
 from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy.orm import Session
 
+from registry.core.database import reading_session
 from registry.enforcement.models import (CaseStep, ChecklistItem, Inspection, InspectionResult, InspectionStaff, Lead,
                                          PenaltyCase, ViolationType)
 from registry.enforcement.rules import BulletinGroup, Result, Step
@@ -289,14 +291,19 @@ def records(user, key: str, start: date, end: date, *, district: str | None = No
 def each_shown(user, key: str, start: date, end: date, *, district: str | None = None,
                batch: int = 500) -> Iterator[dict]:
     """Every record behind one figure (no limit, unlike the page), as `shown` rows in the page's order, loaded a
-    batch at a time so that memory stays flat however many there are."""
-    parts = _parts(user, key, start, end)  # now: a wrong key fails before a download starts
+    batch at a time so that memory stays flat however many there are. The rights are checked and the statements
+    built now (a wrong key fails before a download starts); the records are read when the download asks for them,
+    in a session of their own: on a real server the request's session is gone by then."""
+    statements = [(kind, _in_district(query, district).execution_options(yield_per=batch))
+                  for kind, query in _parts(user, key, start, end)]
+    engine = db.engine
 
     def rows() -> Iterator[dict]:
-        for kind, query in parts:
-            found = db.session.execute(_in_district(query, district).execution_options(yield_per=batch)).mappings()
-            while chunk := [_record(kind, row) for row in islice(found, batch)]:
-                yield from shown(chunk)
+        with reading_session(engine) as session:
+            for kind, statement in statements:
+                found = session.execute(statement).mappings()
+                while chunk := [_record(kind, row) for row in islice(found, batch)]:
+                    yield from shown(chunk, session)
 
     return rows()
 
@@ -309,15 +316,16 @@ def total(key: str, found: list[Record]) -> int:
     return sum(r.value or 0 for r in found) if key in SUMMED else len(found)
 
 
-def shown(found: list[Record]) -> list[dict]:
-    """The records as rows to show, loaded in one query per kind."""
+def shown(found: list[Record], session: Session | None = None) -> list[dict]:
+    """The records as rows to show, loaded in one query per kind (in `session`, else the request's)."""
+    session = session or db.session
     models = {"inspection": Inspection, "lead": Lead, "case": PenaltyCase}
     by_kind: dict[str, dict] = {}
     for kind, model in models.items():
         ids = {r.id for r in found if r.kind == kind}
-        by_kind[kind] = {o.id: o for o in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
+        by_kind[kind] = {o.id: o for o in session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
     result_ids = {r.result_id for r in found if r.result_id}
-    results = ({o.id: o for o in db.session.scalars(select(InspectionResult).where(InspectionResult.id.in_(result_ids)))}
+    results = ({o.id: o for o in session.scalars(select(InspectionResult).where(InspectionResult.id.in_(result_ids)))}
                if result_ids else {})
     return [{"kind": r.kind, "record": by_kind[r.kind][r.id], "district": r.district, "value": r.value,
              "result": results.get(r.result_id)} for r in found if r.id in by_kind[r.kind]]

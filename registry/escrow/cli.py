@@ -48,6 +48,8 @@ def _print_report_errors(report) -> None:
         click.echo(f"ignored columns: {', '.join(report.ignored_columns)}", err=True)
     for error in report.errors:
         click.echo(f"line {error.line}: {error.field}: {error.message}", err=True)
+    if report.errors.more:
+        click.echo(f"... and {report.errors.more:,} more errors ({report.errors.lines:,} rows have errors in all).", err=True)
 
 
 @click.command("statements")

@@ -3,8 +3,9 @@
 - `assign_all` re-computes every institution at once (after a cell import, and `registry assign-cells`), writing
   only the rows that change: on PostgreSQL through COPY into a temporary table and one INSERT ... ON CONFLICT,
   on SQLite through one executemany (in-process, already fast).
-- An institution created, or whose coordinates change, is assigned in the same flush by a session hook, so no
-  path that writes institutions (form, API, import) can forget it.
+- An institution created, or whose coordinates change, is assigned in the same flush by a session hook; one written in
+  bulk past the session (an import) is assigned with its batch when the register says so (`institutions_placed`), in
+  the same transaction: no path that writes institutions (form, API, import) can forget it.
 - A grid leader's confirmation of a border case holds while the institution stays where it was confirmed.
 
 The cells' index is cached per process and rebuilt when the cells change (their highest revision and id).
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from registry.grid.geo import CellIndex
 from registry.grid.models import Cell
+from registry.register.signals import institutions_placed
 
 DEFAULT_BORDER_M = 30.0
 _cache: dict = {}
@@ -181,6 +183,14 @@ def _assign_saved_institutions(session: Session, flush_context) -> None:
         return
     assign_institutions(session.connection(), [o.id for o in moved], [o.longitude for o in moved],
                         [o.latitude for o in moved])
+
+
+def _assign_placed(sender, connection, ids, longitudes, latitudes, **extra) -> None:
+    """A batch of institutions the register wrote in bulk (an import): assigned together, in its transaction."""
+    assign_institutions(connection, ids, longitudes, latitudes)
+
+
+institutions_placed.connect(_assign_placed)
 
 
 GUARDED = ("INSERT INTO grid_assignments (institution_id, cell_id, border_m, near_border) SELECT * FROM ({values}) AS v "

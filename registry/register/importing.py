@@ -5,8 +5,6 @@ same file twice creates nothing new. Rows are checked by the same rules as the f
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO
@@ -17,14 +15,16 @@ from sqlalchemy import insert, select, update
 from sqlalchemy import text as sql
 
 from registry.core import audit, authz
+from registry.core.csvfile import ErrorList, Unreadable, decode, records
 from registry.core.errors import Invalid
 from registry.core.models import local_today, utcnow
 from registry.core.messages import stored
 from registry.core.problems import N_, Problem, translate
 from registry.extensions import db
 from registry.register import places, rules, services
-from registry.register.models import District, Institution, StatusChange
+from registry.register.models import Institution, StatusChange
 from registry.register.rules import Status
+from registry.register.signals import institutions_placed
 from registry.register.search_keys import SOURCE_FIELDS as SEARCHED_FIELDS
 from registry.register.search_keys import keys as search_keys
 
@@ -53,7 +53,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: ErrorList = field(default_factory=ErrorList)  # the first ones, and how many in all
     written: bool = False
 
     @property
@@ -65,20 +65,8 @@ class ImportRefused(Invalid):
     """The file has bad rows and nothing was written; `report` lists them."""
 
     def __init__(self, report: ImportReport):
-        super().__init__(gettext("%(count)s rows have errors; nothing was imported.", count=len({e.line for e in report.errors})), {})
+        super().__init__(gettext("%(count)s rows have errors; nothing was imported.", count=report.errors.lines), {})
         self.report = report
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 with or without BOM; otherwise GB18030 (a superset of GBK), as Excel in China saves CSV."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise Invalid(gettext("The file is neither UTF-8 nor GBK/GB18030 text."), {"file": [gettext("Save the file as CSV UTF-8.")]})
 
 
 @dataclass
@@ -94,23 +82,13 @@ def import_institutions(user, data: bytes | IO[bytes], *, skip_invalid: bool = F
     if user is not None:
         authz.require(user, "institution.import")
     text = decode(data if isinstance(data, bytes) else data.read())
-    reader = csv.DictReader(io.StringIO(text, newline=""))
     report = ImportReport()
-    _check_header(reader.fieldnames or [], report)
-    if report.errors:
-        raise ImportRefused(report)
-
-    context = _Context.load(user, source)
-    seen: dict[str, int] = {}
-    chunk: list[_Row] = []
-    for raw in reader:
-        row = _parse_row(reader.line_num, raw, context, seen, report)
-        if row is not None:
-            chunk.append(row)
-        if len(chunk) >= CHUNK:
-            _write(chunk, context, report)
-            chunk = []
-    _write(chunk, context, report)
+    try:
+        _read(text, report, _Context.load(user, source))
+    except Unreadable as error:  # the rest of the file cannot be read: nothing of it is imported
+        db.session.rollback()
+        report.errors.append(RowError(error.line, "", error.message))
+        raise ImportRefused(report) from None
 
     if report.errors and not skip_invalid:
         db.session.rollback()
@@ -119,6 +97,31 @@ def import_institutions(user, data: bytes | IO[bytes], *, skip_invalid: bool = F
     if report.created >= ANALYZE_AFTER:
         _refresh_statistics()
     return report
+
+
+def _read(text: str, report: ImportReport, context: "_Context") -> None:
+    """Check the header (refusing the file when it is wrong), then parse and write the rows a chunk at a time."""
+    found = records(text)
+    names = next((cells for _, cells in found if cells), [])
+    _check_header(names, report)
+    if report.errors:
+        raise ImportRefused(report)
+    seen: dict[str, int] = {}
+    chunk: list[_Row] = []
+    for line, cells in found:
+        if not cells:
+            continue  # a blank line
+        if len(cells) > len(names):
+            raw = {None: cells[len(names):]}  # more cells than the header has columns
+        else:
+            raw = dict(zip(names, cells + [""] * (len(names) - len(cells))))
+        row = _parse_row(line, raw, context, seen, report)
+        if row is not None:
+            chunk.append(row)
+        if len(chunk) >= CHUNK:
+            _write(chunk, context, report)
+            chunk = []
+    _write(chunk, context, report)
 
 
 def _refresh_statistics() -> None:
@@ -146,8 +149,7 @@ class _Context:
     user: object
     source: str
     bounds: tuple
-    district_codes: set
-    district_names: dict
+    districts: dict  # rules.district_keys: a district's code or name, to its code
     category_departments: dict
     reason: str = ""
     now: object = None
@@ -155,12 +157,8 @@ class _Context:
 
     @classmethod
     def load(cls, user, source):
-        districts = db.session.execute(select(District.code, District.name)).all()
-        names: dict[str, str | None] = {}
-        for code, name in districts:
-            names[name] = None if name in names else code  # a name shared by two districts is ambiguous
-        return cls(user, source, current_app.config["REGISTRY_BOUNDS"], {c for c, _ in districts},
-                   {n: c for n, c in names.items() if c}, services.category_departments(),
+        return cls(user, source, current_app.config["REGISTRY_BOUNDS"], services.district_keys(),
+                   services.category_departments(),
                    reason=stored(Problem(N_("Imported from %(source)s"), {"source": source or "CSV"})), now=utcnow(),
                    placer=places.placer())
 
@@ -173,8 +171,7 @@ def _parse_row(line: int, raw: dict, context: _Context, seen: dict, report: Impo
     if not any(raw.values()):
         return None  # a blank line
     raw["category"] = CATEGORY_WORDS.get(raw.get("category", ""), raw.get("category", ""))
-    raw["district"] = context.district_names.get(raw.get("district", ""), raw.get("district", ""))
-    clean, problems = rules.parse_institution(raw, bounds=context.bounds, districts=context.district_codes)
+    clean, problems = rules.parse_institution(raw, bounds=context.bounds, districts=context.districts)
     if context.placer is not None and not problems.keys() & {"district", "latitude", "longitude"}:
         if problem := services.place_problem(clean["district"], clean["longitude"], clean["latitude"], context.placer):
             problems["district"] = problem
@@ -193,13 +190,15 @@ def _parse_row(line: int, raw: dict, context: _Context, seen: dict, report: Impo
     try:
         # the day the row's status took effect (a deregistration years ago), so old records carry their real history
         status_on = rules.parse_date(raw.get("status_on"))
-        if status_on and status_on > local_today():
-            errors["status_on"] = gettext("The date cannot be in the future.")
-        elif status_on and licensed_on and status_on < licensed_on:
-            errors["status_on"] = gettext("The status cannot take effect before the licence date.")
+        if status_on and (problem := rules.check_effective_on(status_on, previous_on=licensed_on, today=local_today())):
+            errors["status_on"] = translate(problem)
     except ValueError:
         status_on = None
         errors["status_on"] = gettext("Enter a date as YYYY-MM-DD.")
+    if status_text == Status.converted and clean.get("category") and "status" not in errors:
+        problem = rules.check_transition(Status.licensed, Status.converted, rules.Category(clean["category"]))
+        if problem:
+            errors["status"] = translate(problem)
     code = clean.get("credit_code")
     if code and "credit_code" not in errors:
         if code in seen:
@@ -224,11 +223,14 @@ def _write(chunk: list[_Row], context: _Context, report: ImportReport) -> None:
     if not chunk:
         return
     codes = [row.values["credit_code"] for row in chunk]
-    existing = {inst.credit_code: inst for inst in db.session.scalars(
-        select(Institution).where(Institution.credit_code.in_(codes), Institution.status != Status.converted))}
+    live, converted = {}, {}
+    for inst in db.session.scalars(select(Institution).where(Institution.credit_code.in_(codes)).order_by(Institution.id)):
+        (converted if inst.status is Status.converted else live)[inst.credit_code] = inst  # the latest conversion
     new_rows, changed = [], []
     for row in chunk:
-        current = existing.get(row.values["credit_code"])
+        # A converted row is the record a conversion closed (its successor, if registered, holds the code live).
+        current = converted.get(row.values["credit_code"]) if row.values["status"] is Status.converted else None
+        current = current or live.get(row.values["credit_code"])
         if current is None:
             new_rows.append(row)
             continue
@@ -280,8 +282,9 @@ def _insert(rows: list[_Row], context: _Context) -> None:
     # A plain executemany, then one query for the new ids: much faster than INSERT ... RETURNING per batch.
     connection.execute(insert(Institution.__table__), records)
     codes = [r["credit_code"] for r in records]
+    # The newest record of each code is the one just inserted (a converted row's code may be held live by another).
     ids = dict(connection.execute(select(Institution.credit_code, Institution.id).where(
-        Institution.credit_code.in_(codes), Institution.status != Status.converted)).all())
+        Institution.credit_code.in_(codes)).order_by(Institution.id)).all())
     connection.execute(insert(StatusChange.__table__), [
         {"institution_id": ids[r["credit_code"]], "from_status": from_status, "to_status": to_status,
          "effective_on": effective_on, "reason": context.reason, "actor_id": getattr(context.user, "id", None),
@@ -289,6 +292,16 @@ def _insert(rows: list[_Row], context: _Context) -> None:
     audit.append(connection, [audit.Change("institution", str(ids[r["credit_code"]]), None,
                                            _audited({**r, "id": ids[r["credit_code"]]})) for r in records],
                  actor=_actor(context), action="institution.import", reason=context.source or None)
+    _placed(connection, [(ids[r["credit_code"]], r["longitude"], r["latitude"]) for r in records])
+
+
+def _placed(connection, placed: list[tuple[int, float, float]]) -> None:
+    """Tell the areas that watch the register where the batch's new or moved institutions stand (the grid assigns
+    their cells), in this transaction."""
+    if placed:
+        ids, longitudes, latitudes = (list(column) for column in zip(*placed))
+        institutions_placed.send(current_app._get_current_object(), connection=connection, ids=ids,
+                                 longitudes=longitudes, latitudes=latitudes)
 
 
 def _history(record: dict) -> list[tuple]:
@@ -304,7 +317,7 @@ def _update(changed: list[tuple[Institution, dict, date | None]], context: _Cont
     if not changed:
         return
     connection = db.session.connection()
-    audit_changes, status_rows = [], []
+    audit_changes, status_rows, moved = [], [], []
     for current, changes, status_on in changed:
         before = {k: getattr(current, k) for k in changes}
         merged = {name: changes.get(name, getattr(current, name)) for name in
@@ -321,6 +334,8 @@ def _update(changed: list[tuple[Institution, dict, date | None]], context: _Cont
         if result.rowcount != 1:
             raise Invalid(gettext("A record changed while the file was being imported; import it again."), {})
         audit_changes.append(audit.Change("institution", str(current.id), before, _audited(changes)))
+        if "latitude" in changes or "longitude" in changes:
+            moved.append((current.id, changes.get("longitude", current.longitude), changes.get("latitude", current.latitude)))
         if "status" in changes:
             status_rows.append({"institution_id": current.id, "from_status": current.status, "to_status": changes["status"],
                                 "effective_on": status_on or local_today(), "actor_id": getattr(context.user, "id", None),
@@ -328,6 +343,7 @@ def _update(changed: list[tuple[Institution, dict, date | None]], context: _Cont
     if status_rows:
         connection.execute(insert(StatusChange), status_rows)
     audit.append(connection, audit_changes, actor=_actor(context), action="institution.import", reason=context.source or None)
+    _placed(connection, moved)
 
 
 def _audited(values: dict) -> dict:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from datetime import date
 from enum import StrEnum
 
@@ -91,6 +93,22 @@ def check_credit_code(code: str) -> Problem | None:
     return None
 
 
+def permit_number(text: str) -> str:
+    """A permit number as stored: spaces gone, and without the 号 that ends it as printed on the permit
+    (教民3303027000123号 is 教民3303027000123)."""
+    return "".join(text.split()).removesuffix("号")
+
+
+def district_keys(districts: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """What a user may write for each district (its code, or its name when no other district has that name; 鼓楼区
+    is in several cities), to its code, from (code, name) pairs."""
+    districts = list(districts)
+    names = Counter(name for _, name in districts)
+    keys = {name: code for code, name in districts if names[name] == 1}
+    keys.update({code: code for code, _ in districts})
+    return keys
+
+
 def check_permit_number(permit: str) -> Problem | None:
     """Loose check: `教民` numbers carry 13 (2004 scheme) or 15 digits; other permits pass as typed."""
     if permit.startswith("教民") and not PERMIT_PATTERN.match(permit):
@@ -147,6 +165,16 @@ def check_transition(current: Status, target: Status, category: Category) -> Pro
     return None
 
 
+def check_effective_on(effective_on: date, *, previous_on: date | None, today: date) -> Problem | None:
+    """The day a lifecycle step takes effect: not in the future, nor before the step it follows (else the register as
+    of a date between the two would list the institution in a status it did not yet have)."""
+    if effective_on > today:
+        return Problem(N_("The date cannot be in the future."))
+    if previous_on is not None and effective_on < previous_on:
+        return Problem(N_("A step cannot take effect before the step it follows (%(day)s)."), {"day": previous_on.isoformat()})
+    return None
+
+
 def institution_flags(*, category: str, credit_code: str, floor_area: float | None, capacity: int | None,
                       is_new_academic: bool = False) -> list[str]:
     flags = []
@@ -189,8 +217,9 @@ def _number(value, kind):
     raise ValueError
 
 
-def parse_institution(raw: dict, *, bounds, districts: set[str]) -> tuple[dict, dict[str, Problem]]:
-    """Check and normalise an institution's fields; returns the clean values and the problems by field."""
+def parse_institution(raw: dict, *, bounds, districts: Mapping[str, str]) -> tuple[dict, dict[str, Problem]]:
+    """Check and normalise an institution's fields; returns the clean values and the problems by field. `districts`
+    is `district_keys`: a district may be given by its code or its name, and is kept as its code."""
     clean: dict = {}
     problems: dict[str, Problem] = {}
 
@@ -202,6 +231,8 @@ def parse_institution(raw: dict, *, bounds, districts: set[str]) -> tuple[dict, 
                 problems[name] = Problem(N_("Enter text."))
     if "credit_code" in clean:
         clean["credit_code"] = clean["credit_code"].replace(" ", "").upper()
+    if clean.get("permit_number"):
+        clean["permit_number"] = permit_number(clean["permit_number"])
     for name, limit in LIMITS.items():
         if len(clean.get(name) or "") > limit:
             problems[name] = Problem(N_("At most %(limit)s characters."), {"limit": limit})
@@ -247,8 +278,11 @@ def parse_institution(raw: dict, *, bounds, districts: set[str]) -> tuple[dict, 
         problem = check_phone(clean["contact_phone"])
         if problem:
             problems["contact_phone"] = problem
-    if clean.get("district") and "district" not in problems and clean["district"] not in districts:
-        problems["district"] = Problem(N_("Unknown district code “%(code)s”."), {"code": clean["district"]})
+    if clean.get("district") and "district" not in problems:
+        if clean["district"] in districts:
+            clean["district"] = districts[clean["district"]]
+        else:
+            problems["district"] = Problem(N_("Unknown district code “%(code)s”."), {"code": clean["district"]})
     if clean.get("latitude") is not None and clean.get("longitude") is not None:
         for name, problem in check_coordinates(clean["latitude"], clean["longitude"], bounds).items():
             problems.setdefault(name, problem)

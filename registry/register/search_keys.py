@@ -33,3 +33,9 @@ def keys(values: dict) -> dict:
 def terms(query: str) -> list[str]:
     """The terms of a query: words separated by spaces, lower case, at most eight of them."""
     return [t for t in query.lower().split() if t][:8]
+
+
+def short_latin_terms(query: str) -> list[str]:
+    """The Latin words of a query too short to be looked for beyond the name (`gq`): pinyin is found from SHORT_TERM
+    letters on, so the search box says so."""
+    return [t for t in terms(query) if len(t) < SHORT_TERM and t.isascii() and t.isalpha()]

@@ -63,6 +63,11 @@ def district_codes() -> set[str]:
     return set(db.session.scalars(select(District.code)))
 
 
+def district_keys() -> dict[str, str]:
+    """What a user may write for a district (its code, or its name where no other has it), to its code."""
+    return rules.district_keys(db.session.execute(select(District.code, District.name)).all())
+
+
 def departments() -> list[Department]:
     return list(db.session.scalars(select(Department).order_by(Department.code)))
 
@@ -124,7 +129,7 @@ def editable_values(institution: Institution) -> dict:
 
 def _parse(raw: dict, *, check_place: bool = True) -> dict:
     clean, problems = rules.parse_institution(raw, bounds=current_app.config["REGISTRY_BOUNDS"],
-                                              districts=district_codes())
+                                              districts=district_keys())
     if check_place and not problems.keys() & {"district", "latitude", "longitude"}:
         problem = place_problem(clean["district"], clean["longitude"], clean["latitude"])
         if problem is not None:
@@ -287,11 +292,11 @@ def transition_institution(user, institution_id: int, *, to: str, reason: str, v
         problems["reason"] = [gettext("Give the reason for this change.")]
     try:
         effective = rules.parse_date(effective_on) or local_today()
-        if effective > local_today():
-            problems["effective_on"] = [gettext("The date cannot be in the future.")]
+        if problem := rules.check_effective_on(effective, previous_on=institution.status_since, today=local_today()):
+            problems["effective_on"] = [translate(problem)]
     except ValueError:
         problems["effective_on"] = [gettext("Enter a date as YYYY-MM-DD.")]
-    permit_number = " ".join((permit_number or "").split())
+    permit_number = rules.permit_number(permit_number or "")
     if target is Status.licensed and institution.status is Status.applied and not (permit_number or institution.permit_number):
         problems["permit_number"] = [gettext("Give the number of the permit issued.")]
     elif permit_number and (problem := rules.check_permit_number(permit_number)):

@@ -141,7 +141,9 @@ def import_institutions():
                 report = refused.report
             except Invalid as error:
                 form.form_errors.append(error.message)
-    return render_template("register/import.html", form=form, report=report, columns=importing.COLUMNS)
+    refused = report is not None and not report.written
+    return render_template("register/import.html", form=form, report=report, columns=importing.COLUMNS), \
+        422 if refused or form.form_errors else 200
 
 
 @bp.get("/institutions/import/template.csv")

@@ -9,6 +9,7 @@ from registry.core import authz
 from registry.core.web import page_arg
 from registry.grid.services import cell_filter
 from registry.register import services
+from registry.register.search_keys import short_latin_terms
 from registry.register.views import bp
 from registry.search import services as search
 
@@ -28,7 +29,7 @@ def institutions():
     result = search.search(current_user, query, page=page_arg(), per_page=50)
     return render_template("register/list.html", page=result, filters=query, districts=services.districts(),
                            departments=services.departments(), scope=authz.institution_scope(current_user),
-                           cell_filter=_cell_filter(query.cell))
+                           cell_filter=_cell_filter(query.cell), short_latin=short_latin_terms(query.q))
 
 
 def _cell_filter(code: str):

@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from registry.core import authz
+from registry.core.database import read_later
 from registry.enforcement.services import standing
 from registry.enforcement.services.standing import Standing
 from registry.escrow.models import Escrow
@@ -257,8 +258,9 @@ EXPORT_COLUMNS = (Institution.id, Institution.name, Institution.credit_code, Ins
 
 def each_row(user, query: SearchQuery, *, batch: int = 2000) -> Iterator:
     """Every match as a row of EXPORT_COLUMNS, in the list's order, in one statement read in batches of plain rows
-    (no records built): memory stays flat however many there are. Read on a connection of its own that holds no
-    write lock, so a long export does not stop anyone's saving."""
+    (no records built): memory stays flat however many there are. The rights are checked and the statement built
+    now; the rows are read when the download asks for them, on a connection of their own that holds no write lock
+    (a long export does not stop anyone's saving) and needs nothing of the request, gone by then on a real server."""
     authz.require(user, "institution.list")
     exact = _count(user, query) <= COUNT_LIMIT
     # Outer joins throughout (every institution has its department and district): SQLite then keeps the
@@ -270,5 +272,4 @@ def each_row(user, query: SearchQuery, *, batch: int = 2000) -> Iterator:
                  .outerjoin(Cell, Cell.id == CellAssignment.cell_id)
                  .outerjoin(Escrow, Escrow.institution_id == Institution.id)
                  .execution_options(yield_per=batch))
-    with db.engine.connect() as connection:
-        yield from connection.execution_options(read_only=True).execute(statement)
+    return read_later(statement)

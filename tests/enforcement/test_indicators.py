@@ -1,5 +1,7 @@
 """`indicators.by_district`, the contract with the bulletin, against records built for it; and the page listing the
 records behind one figure."""
+import csv
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -7,7 +9,7 @@ import pytest
 from registry.core.models import local_today
 from registry.enforcement import indicators, services
 from registry.extensions import db
-from tests.conftest import page
+from tests.conftest import fetch_as, page
 
 LUCHENG, OUHAI = "330302", "330304"
 
@@ -257,3 +259,12 @@ def test_a_figures_records_name_their_district_and_lead_back_to_the_bulletin(per
     assert len(nowhere.select("tbody tr td a")) == 1 and len(everywhere.select("tbody tr td a")) > 1
     assert "无区县" in nowhere.h1.get_text()
     assert nowhere.select_one("select[name=district] option[selected]")["value"] == "none"
+
+
+def test_the_records_behind_a_figure_download_from_a_real_server(many_leads, live_server):
+    """Streamed after the request's session is gone, as on a real server: every record, loaded on its own."""
+    start, end = many_leads
+    status, body = fetch_as(live_server, "market", f"/enforcement/indicators/leads_received.csv?start={start}&end={end}")
+    assert status == 200 and body.startswith(b"\xef\xbb\xbf")
+    header, *rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert header == ["记录", "对象", "详情"] and len(rows) == 65

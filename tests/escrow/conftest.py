@@ -83,7 +83,7 @@ def pin_today(monkeypatch):
     def pin(day: date) -> date:
         for module in ("registry.escrow.services.reading", "registry.escrow.services.account",
                        "registry.escrow.services.statements", "registry.escrow.services.charges",
-                       "registry.escrow.figures", "registry.escrow.importing", "registry.escrow.views"):
+                       "registry.escrow.figures", "registry.escrow.importing.reading", "registry.escrow.views"):
             monkeypatch.setattr(f"{module}.local_today", lambda: day)
         return day
 

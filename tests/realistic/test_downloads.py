@@ -44,9 +44,7 @@ class Known:
         return role in self.roles and bool(re.fullmatch(self.path, path)) and bool(re.search(self.problem, problem))
 
 
-KNOWN = (
-    Known("issue 14 item 1", tuple(r for r in ROLES if r != "public"), r"/institutions/export\.csv", r"broke off|answers 500"),
-)
+KNOWN: tuple[Known, ...] = ()
 
 
 @pytest.fixture(scope="module")

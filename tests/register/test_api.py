@@ -58,6 +58,11 @@ def test_transitions(client, users, token_for, make_institution):
     assert illegal.status_code == 422 and "to" in illegal.json["error"]["fields"]
     no_permit = client.post(url, json={"to": "licensed", "reason": "审批通过"}, headers=headers)
     assert "permit_number" in no_permit.json["error"]["fields"]
+    before_applying = client.post(url, json={"to": "licensed", "reason": "审批通过", "permit_number": "文旅许2026001",
+                                             "effective_on": "2020-01-01"}, headers=headers)
+    assert before_applying.status_code == 422
+    applied_on = institution.status_since.isoformat()
+    assert before_applying.json["error"]["fields"]["effective_on"] == [f"生效日期不能早于前一环节的日期（{applied_on}）。"]
     licensed = client.post(url, json={"to": "licensed", "reason": "审批通过", "permit_number": "文旅许2026001"}, headers=headers)
     assert licensed.status_code == 200 and licensed.json["status"] == "licensed"
     assert licensed.json["licensed_on"] is not None
@@ -110,3 +115,29 @@ def test_the_openapi_document_declares_the_limits_the_register_enforces(client, 
     refused = client.post("/api/v1/institutions", json=institution_data(capacity=1_000_001), headers=headers)
     assert refused.status_code == 422 and "capacity" in refused.json["error"]["fields"]
     assert schema["floor_area"]["maximum"] == 1_000_000 and schema["latitude"]["maximum"] == 90
+
+
+def test_a_district_by_its_name_as_the_import_takes_it(client, users, token_for):
+    headers = token_for("arts")
+    created = client.post("/api/v1/institutions", json=institution_data(district="鹿城区"), headers=headers)
+    assert created.status_code == 201, created.json
+    assert created.json["district"] == "330302"  # kept as its code
+    patched = client.patch(f"/api/v1/institutions/{created.json['id']}", json={"version": 1, "district": "龙湾区"},
+                           headers=headers)
+    assert patched.status_code == 200 and patched.json["district"] == "330303"
+    unknown = client.post("/api/v1/institutions", json=institution_data(district="不存在区"), headers=headers)
+    assert unknown.status_code == 422 and "district" in unknown.json["error"]["fields"]
+
+
+def test_a_permit_number_as_printed_on_the_permit(client, users, token_for):
+    """教民3303027000123号, as printed, is the permit 教民3303027000123: stored one way, however written."""
+    headers = token_for("arts")
+    created = client.post("/api/v1/institutions", headers=headers, json=institution_data(
+        status="licensed", permit_number="教民3303027000123号", licensed_on="2021-03-01"))
+    assert created.status_code == 201, created.json
+    assert created.json["permit_number"] == "教民3303027000123"
+    applied = client.post("/api/v1/institutions", json=institution_data(), headers=headers).json
+    licensed = client.post(f"/api/v1/institutions/{applied['id']}/transitions", headers=headers,
+                           json={"to": "licensed", "reason": "审批通过", "permit_number": "教民 3303027000124 号"})
+    assert licensed.status_code == 200, licensed.json
+    assert licensed.json["permit_number"] == "教民3303027000124"

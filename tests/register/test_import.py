@@ -3,11 +3,12 @@ import csv
 import io
 
 from registry.extensions import db
-from registry.register.models import Institution
+from registry.register.models import Institution, StatusChange
 from tests.conftest import institution_data, page
 
 COLUMNS = ["name", "credit_code", "category", "permit_number", "address", "district", "latitude", "longitude",
-           "legal_representative", "contact_phone", "floor_area", "capacity", "teaching_mode", "status", "licensed_on"]
+           "legal_representative", "contact_phone", "floor_area", "capacity", "teaching_mode", "status", "licensed_on",
+           "status_on"]
 
 
 def csv_text(rows) -> str:
@@ -159,3 +160,29 @@ def test_the_import_note_in_the_history_reads_in_the_readers_language(runner, tm
     client.post("/language", data={"locale": "en"})
     english = page(client.get(f"/institutions/{institution.id}")).get_text()
     assert "Imported from institutions.csv" in english and "从 institutions.csv" not in english
+
+
+def test_a_converted_institution_imports_with_its_history(runner, tmp_path):
+    """A city's old register holds institutions converted years ago: each lands converted, licensed then converted on
+    the days the file gives; importing the file again changes nothing."""
+    data = rows(2, category="academic")
+    data[0].update(status="converted", licensed_on="2019-05-01", status_on="2021-09-30")
+    path = write(tmp_path, csv_text(data))
+    result = runner.invoke(args=["import", "institutions", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "2 created" in result.output
+    converted = db.session.query(Institution).filter_by(credit_code=data[0]["credit_code"]).one()
+    assert (converted.status, str(converted.status_since)) == ("converted", "2021-09-30")
+    history = db.session.query(StatusChange).filter_by(institution_id=converted.id).order_by(StatusChange.effective_on)
+    assert [(c.to_status, str(c.effective_on)) for c in history] == [("licensed", "2019-05-01"), ("converted", "2021-09-30")]
+    again = runner.invoke(args=["import", "institutions", str(path)])
+    assert "0 created, 0 updated, 2 unchanged" in again.output, again.output
+
+
+def test_a_converted_row_that_cannot_be_is_a_row_error(runner, tmp_path):
+    data = rows(2)  # arts: only academic institutions are converted
+    data[1].update(status="converted", status_on="2021-09-30")
+    result = runner.invoke(args=["import", "institutions", str(write(tmp_path, csv_text(data)))])
+    assert result.exit_code != 0 and isinstance(result.exception, SystemExit), result.exception  # no traceback
+    assert "line 3: status: 只有学科类机构可转型为非学科类" in result.output, result.output
+    assert db.session.query(Institution).count() == 0

@@ -180,3 +180,14 @@ def test_csrf_protects_forms(app, as_user, users):
     client = app.test_client()
     response = client.post("/login", data={"username": "edu", "password": "correct-horse-battery"})
     assert response.status_code == 400
+
+
+def test_a_step_dated_before_the_step_it_follows_is_refused_beside_its_date(as_user, make_institution):
+    institution = make_institution(category="arts")  # licensed on 2021-03-01
+    client = as_user("arts")
+    response = client.post(f"/institutions/{institution.id}/transition/suspended",
+                           data={"reason": "消防整改", "version": "1", "effective_on": "2020-06-01"})
+    assert response.status_code == 422
+    assert field_errors(response, "effective_on") == ["生效日期不能早于前一环节的日期（2021-03-01）。"]
+    db.session.expire_all()
+    assert db.session.get(Institution, institution.id).status == "licensed"

@@ -98,7 +98,7 @@ def _raw(**overrides):
 
 
 def test_parse_normalises_text_and_numbers():
-    clean, problems = rules.parse_institution(_raw(), bounds=BOUNDS, districts={"330302"})
+    clean, problems = rules.parse_institution(_raw(), bounds=BOUNDS, districts=rules.district_keys([("330302", "鹿城区")]))
     assert problems == {}
     assert clean["name"] == "新华 艺术培训学校"
     assert clean["credit_code"] == "91350100M000100Y43"
@@ -111,5 +111,20 @@ def test_parse_normalises_text_and_numbers():
     ("name", ""), ("name", "x" * 201), ("floor_area", "1e400"), ("latitude", "nan"), ("name", 12),
 ])
 def test_parse_reports_bad_fields(field, value):
-    _, problems = rules.parse_institution(_raw(**{field: value}), bounds=BOUNDS, districts={"330302"})
+    _, problems = rules.parse_institution(_raw(**{field: value}), bounds=BOUNDS, districts=rules.district_keys([("330302", "鹿城区")]))
     assert field in problems
+
+
+def test_a_district_is_written_by_its_code_or_its_unshared_name():
+    keys = rules.district_keys([("330302", "鹿城区"), ("350102", "鼓楼区"), ("320106", "鼓楼区")])
+    assert keys["鹿城区"] == keys["330302"] == "330302"
+    assert "鼓楼区" not in keys and keys["350102"] == "350102"  # two cities have one: only the code tells which
+    clean, problems = rules.parse_institution(_raw(district="鹿城区"), bounds=BOUNDS, districts=keys)
+    assert not problems and clean["district"] == "330302"
+
+
+def test_a_permit_number_is_stored_without_the_printed_hao():
+    assert rules.permit_number("教民3303027000123号") == rules.permit_number(" 教民 3303027000123 ") == "教民3303027000123"
+    clean, problems = rules.parse_institution(_raw(permit_number="教民3303027000123号"), bounds=BOUNDS,
+                                              districts=rules.district_keys([("330302", "鹿城区")]))
+    assert not problems and clean["permit_number"] == "教民3303027000123"

@@ -8,7 +8,7 @@ import json
 
 from openpyxl import load_workbook
 
-from tests.conftest import page
+from tests.conftest import fetch_as, page
 from tests.reports.conftest import PERIOD
 from registry.extensions import db
 from tests.reports.test_sections import _old_rows, escrows, round_of_visits  # noqa: F401
@@ -176,3 +176,12 @@ def test_the_records_behind_every_figure_as_far_as_each_role_may_read(round_of_v
             names = [tr.find_all("td")[0 if len(tr.find_all("td")) == 5 else 1].get_text(strip=True)
                      for tr in shown.select("tbody tr")]
             assert names == expected[:50], (role, key)
+
+
+def test_the_records_behind_a_figure_download_from_a_real_server(reduction, live_server):
+    """Streamed after the request's session is gone, as on a real server."""
+    status, body = fetch_as(live_server, "market", "/reports/records/status_academic_deregistered.csv?"
+                            f"start={PERIOD['start']}&end={PERIOD['end']}&city=330300")
+    assert status == 200 and body.startswith(b"\xef\xbb\xbf")
+    header, *rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert header == ["机构名称", "统一社会信用代码", "类别", "区县", "当前状态"] and len(rows) == 1029

@@ -166,3 +166,13 @@ def test_several_words_find_the_same_whichever_leads(users, register):
     assert _names(users["market"], q="温州市 新华") == {"鹿城区新华艺术培训学校"}
     assert _names(users["market"], q="新华 温州市") == {"鹿城区新华艺术培训学校"}
     assert _names(users["market"], q="学校 培训 鹿城区") == {"鹿城区新华艺术培训学校", "鹿城区星光舞蹈培训学校"}
+
+
+def test_a_pinyin_word_too_short_says_pinyin_needs_three_letters(as_user, register):
+    client = as_user("market")
+    hinted = page(client.get("/institutions", query_string={"q": "gq"}))
+    hint = hinted.select_one(".search-box .hint")
+    assert hint is not None and "“gq”" in hint.get_text() and "三个字母" in hint.get_text()
+    assert hinted.select_one("input[name=q]")["aria-describedby"] == hint["id"]
+    for found in ("xhys", "新华", "新华 gq3"):  # long enough, or Chinese: no hint
+        assert page(client.get("/institutions", query_string={"q": found})).select_one(".search-box .hint") is None

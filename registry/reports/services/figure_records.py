@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from registry.accounts.models import User
 from registry.core import authz
+from registry.core.database import read_later
 from registry.core.errors import NotFound
 from registry.core.pager import Page
 from registry.extensions import db
@@ -108,9 +109,5 @@ def each_record(user, key: str, *, period: Period, district: str = "", city: str
     else:
         statement = _institutions_in_order(rows, conditions, *INSTITUTION_COLUMNS).outerjoin(
             District, District.code == Institution.district)
-    return indicator, _read(statement.execution_options(yield_per=batch))
-
-
-def _read(statement) -> Iterator:
-    """The statement's rows, run when the download starts reading them (within the streamed response's context)."""
-    yield from db.session.execute(statement)
+    # Read on a connection of its own: on a real server the request's session is gone when the download reads.
+    return indicator, read_later(statement.execution_options(yield_per=batch))
