@@ -96,6 +96,7 @@ def _register_areas(app: Flask) -> None:
     from registry.search import listing as search_listing  # noqa: F401  (adds the register's list to the register's pages)
     from registry.search import views as search_views
     from registry.reports import views as report_views
+    from registry.staff import models as staff_models  # noqa: F401  (the staff tables)
     from registry.dossier import api as dossier_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.dossier import views as dossier_views  # noqa: F401  (adds the institution page to the register's)
 
