@@ -37,6 +37,9 @@ def add_commands(group: click.Group) -> None:
     from registry.grid.cli import register_grid_commands
 
     register_grid_commands(group, import_group)
+    from registry.staff.cli import register_staff_commands
+
+    register_staff_commands(import_group)
     from registry.reports.cli import register_report_commands
 
     register_report_commands(group)
