@@ -231,4 +231,7 @@ def load_demo() -> bool:
     from registry.enforcement.demo import load_enforcement_demo
 
     load_enforcement_demo(local_today())
+    from registry.staff.demo import load_staff_demo
+
+    load_staff_demo(admin, local_today())
     return True
