@@ -20,11 +20,12 @@ FINDING_LABELS = {
     "part_time_majority": _l("Too few full-time teaching staff"),
 }
 STAFF_ACTION_LABELS = {"staff.add": _l("Added to the staff"), "staff.rehire": _l("Hired again"),
-                       "staff.end": _l("Employment ended"), "staff.reveal": _l("ID number shown in full"),
+                       "staff.end": _l("Employment ended"), "staff.update": _l("Record changed"), "staff.reveal": _l("ID number shown in full"),
                        "staff.import": _l("Imported"), "staff.teacher_match": _l("Found on the in-service teachers' roster")}
 
 
 class MemberForm(BaseForm):
+    version = HiddenField()
     name = StringField(_l("Name"))
     id_number = StringField(_l("ID number"))
     nationality = StringField(_l("Nationality"), default="中国")

@@ -187,13 +187,43 @@ def add_member(user, institution_id: int, raw: dict) -> StaffMember:
     return member
 
 
+def update_member(user, staff_id: int, raw: dict, *, version=None) -> StaffMember:
+    """Correct a staff member's record or record what changed (a new background check, a certificate, part time)."""
+    member = get_member(user, staff_id, "staff.edit")
+    _check_version(member, version)
+    clean, problems = fields.parse_member(raw, today=local_today())
+    if problems:
+        raise invalid(problems)
+    key = digest(clean["id_number"])
+    if key != member.id_digest:
+        holder = db.session.scalar(select(StaffMember).where(StaffMember.institution_id == member.institution_id,
+                                                             StaffMember.id_digest == key))
+        if holder is not None:
+            raise invalid({"id_number": gettext("This ID number is recorded for %(name)s (No. %(id)s).",
+                                                name=holder.name, id=holder.id)})
+    if key == member.id_digest and all(getattr(member, name) == value for name, value in clean.items()):
+        return member  # nothing changed
+    for name, value in clean.items():
+        setattr(member, name, value)
+    member.id_digest = key
+    member.version += 1
+    audit.note(db.session, "staff.update")
+    _flush()
+    matching.cross_check(staff_ids=[member.id])
+    return member
+
+
+def _check_version(member: StaffMember, version) -> None:
+    if version not in (None, "") and str(version) != str(member.version):
+        raise Conflict(gettext("Someone else changed this record after you opened it. Look at it again."))
+
+
 def end_member(user, staff_id: int, *, left_on, reason: str = "", version=None) -> StaffMember:
     """Record the last day of a staff member's employment; they stay in the roster's past."""
     member = get_member(user, staff_id, "staff.edit")
     if not member.current:
         raise Invalid(gettext("This person has already left."), {})
-    if version not in (None, "") and str(version) != str(member.version):
-        raise Conflict(gettext("Someone else changed this record after you opened it. Look at it again."))
+    _check_version(member, version)
     day, problem = fields.parse_left_on(left_on, hired_on=member.hired_on, today=local_today())
     if problem:
         raise invalid({"left_on": problem})

@@ -67,7 +67,36 @@ def add(institution_id: int):
             flash(gettext("%(name)s is on the staff of %(institution)s.", name=member.name,
                           institution=institution.name), "success")
             return redirect(url_for("staff.member", staff_id=member.id))
-    return render_template("staff/form.html", form=form, institution=institution), _status(form)
+    return render_template("staff/form.html", form=form, institution=institution, member=None), _status(form)
+
+
+def _form_values(member) -> dict:
+    values = {name: getattr(member, name) for name in FIELDS if name != "full_time"}
+    values.update(role=member.role.value, check_result=member.check_result.value, version=member.version,
+                  full_time="full_time" if member.full_time else "part_time")
+    return {name: (value.isoformat() if hasattr(value, "isoformat") else value if value is not None else "")
+            for name, value in values.items()}
+
+
+@bp.route("/staff/<int:staff_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_member(staff_id: int):
+    member = services.get_member(current_user, staff_id, "staff.edit")
+    form = MemberForm(data=_form_values(member)) if request.method == "GET" else MemberForm()
+    if form.validate_on_submit():
+        values = form.values(FIELDS)
+        values["full_time"] = form.full_time.data == "full_time"
+        try:
+            services.update_member(current_user, staff_id, values, version=form.version.data)
+        except Conflict as error:
+            flash(error.message, "error")
+            return redirect(url_for("staff.member", staff_id=staff_id))
+        except Invalid as error:
+            form.take_errors(error)
+        else:
+            flash(gettext("Saved."), "success")
+            return redirect(url_for("staff.member", staff_id=staff_id))
+    return render_template("staff/form.html", form=form, institution=member.institution, member=member), _status(form)
 
 
 def _member_page(member, *, revealed: str | None = None, status: int = 200):

@@ -71,6 +71,7 @@ RESOURCES = {
     "api.add_staff": ("institution", {}, set(), EDITORS),
     "staff.member": ("staff", {}, READERS, set()),
     "staff.end": ("staff", {}, EDITORS, EDITORS),
+    "staff.edit_member": ("staff", {}, EDITORS, EDITORS),
     "staff.reveal": ("staff", {}, set(), EDITORS),
 }
 ADMIN_ONLY = {"accounts.edit_user"}

@@ -136,3 +136,20 @@ def test_pages_in_english(as_user, arts, add_staff):
         session["locale"] = "en"
     words = text_of(client.get(f"/institutions/{arts.id}/staff"))
     assert "Employed while the background check is pending." in words
+
+
+def test_recording_a_new_background_check_clears_the_finding(as_user, arts, add_staff):
+    member = add_staff(arts, name="王芳", checked_on="2025-06-01")
+    client = as_user("arts")
+    assert "的从业人员审查已超过12个月。" in text_of(client.get(f"/staff/{member.id}"))
+    form = page(client.get(f"/staff/{member.id}/edit"))
+    values = {field["name"]: field.get("value", "") for field in form.select("form input")}
+    values.update({select["name"]: select.find("option", selected=True)["value"] for select in form.select("form select")})
+    assert values["id_number"] == member.id_number and values["full_time"] == "full_time"
+    values["checked_on"] = "2026-10-01"
+    response = client.post(f"/staff/{member.id}/edit", data=values)
+    assert response.status_code == 302
+    assert "已超过" not in text_of(client.get(f"/staff/{member.id}"))
+    stale = client.post(f"/staff/{member.id}/edit", data={**values, "checked_on": "2026-10-02"})
+    assert stale.status_code == 302 and "他人修改" in text_of(client.get(stale.headers["Location"]))
+    assert as_user("market").get(f"/staff/{member.id}/edit").status_code == 403
