@@ -11,6 +11,8 @@ ROLE_LABELS = {"teaching": _l("Teaching"), "teaching_research": _l("Teaching res
                "management": _l("Management"), "other": _l("Other")}
 CHECK_LABELS = {"passed": _l("Passed"), "refused": _l("Refused"), "pending": _l("Pending")}
 SEX_LABELS = {"M": _l("Male"), "F": _l("Female")}
+# The public display of a licensed institution's teaching staff (the public lookup).
+QUALIFIED_LABELS = {"yes": _l("qualified"), "no": _l("no qualification")}
 FINDING_LABELS = {
     "in_service_teacher": _l("In-service school teacher"),
     "no_check": _l("No passed background check"),

@@ -136,17 +136,22 @@ def list_matches(user, *, page: int = 1, per_page: int = 50) -> Page:
     return Page(list(items), total, page, per_page)
 
 
-def public_roster(institution: Institution) -> list[tuple[str, bool]]:
-    """What the public may see of a licensed institution's staff: each teaching staff member's name and whether they
-    hold the qualification the category asks; nothing else (no ID numbers, no other roles)."""
-    if institution.status is not Status.licensed:
-        return []
+def public_rosters(institutions: list[Institution]) -> dict[int, list[tuple[str, bool]]]:
+    """What the public may see of licensed institutions' staff: each teaching staff member's name and whether they hold
+    the qualification the category asks; nothing else (no ID numbers, no other roles). One query for the list."""
+    licensed = {i.id: i for i in institutions if i.status is Status.licensed}
+    if not licensed:
+        return {}
     lim = findings.limits()
-    members = db.session.scalars(select(StaffMember).where(
-        StaffMember.institution_id == institution.id, StaffMember.left_on.is_(None),
-        StaffMember.role.in_(tuple(TEACHING_ROLES))).order_by(StaffMember.name, StaffMember.id))
-    return [(m.name, rules.qualified(category=institution.category.value, role=m.role, teacher_cert=m.teacher_cert,
-                                     professional_cert=m.professional_cert, limits=lim)) for m in members]
+    found: dict[int, list[tuple[str, bool]]] = {}
+    for member in db.session.scalars(select(StaffMember).where(
+            StaffMember.institution_id.in_(list(licensed)), StaffMember.left_on.is_(None),
+            StaffMember.role.in_(tuple(TEACHING_ROLES))).order_by(StaffMember.institution_id, StaffMember.name)):
+        category = licensed[member.institution_id].category.value
+        found.setdefault(member.institution_id, []).append((member.name, rules.qualified(
+            category=category, role=member.role, teacher_cert=member.teacher_cert,
+            professional_cert=member.professional_cert, limits=lim)))
+    return found
 
 
 # --- acting --------------------------------------------------------------------------------------------------

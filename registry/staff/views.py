@@ -14,7 +14,7 @@ from registry.core.web import page_arg, translated
 from registry.register import services as register
 from registry.staff import rules, services
 from registry.staff.fields import FIELDS
-from registry.staff.forms import (CHECK_LABELS, FINDING_LABELS, ROLE_LABELS, SEX_LABELS, STAFF_ACTION_LABELS, EndForm,
+from registry.staff.forms import (CHECK_LABELS, FINDING_LABELS, QUALIFIED_LABELS, ROLE_LABELS, SEX_LABELS, STAFF_ACTION_LABELS, EndForm,
                                   MemberForm, RevealForm)
 
 bp = Blueprint("staff", __name__)
@@ -24,7 +24,8 @@ bp = Blueprint("staff", __name__)
 def helpers():
     return {
         **translated(ROLE_LABELS=ROLE_LABELS, CHECK_LABELS=CHECK_LABELS, SEX_LABELS=SEX_LABELS,
-                     FINDING_LABELS=FINDING_LABELS, STAFF_ACTION_LABELS=STAFF_ACTION_LABELS),
+                     FINDING_LABELS=FINDING_LABELS, STAFF_ACTION_LABELS=STAFF_ACTION_LABELS,
+                     QUALIFIED_LABELS=QUALIFIED_LABELS),
         "staff_panel": staff_panel,
         "describe_staff_finding": lambda finding: translate(rules.describe(finding)),
     }

@@ -153,3 +153,16 @@ def test_recording_a_new_background_check_clears_the_finding(as_user, arts, add_
     stale = client.post(f"/staff/{member.id}/edit", data={**values, "checked_on": "2026-10-02"})
     assert stale.status_code == 302 and "他人修改" in text_of(client.get(stale.headers["Location"]))
     assert as_user("market").get(f"/staff/{member.id}/edit").status_code == 403
+
+
+def test_the_public_sees_teaching_staff_names_and_qualification_of_licensed_institutions_only(
+        client, arts, make_institution, add_staff):
+    number = id_number()
+    add_staff(arts, name="王芳", id_number=number)
+    add_staff(arts, name="赵强", teacher_cert="", professional_cert="")
+    add_staff(arts, name="钱多", role="management")
+    applied = make_institution(name="鹿城区彩虹美术培训学校", category="arts", status="applied")
+    add_staff(applied, name="孙丽")
+    shown = page(client.get("/public?q=鹿城区")).get_text(" ", strip=True)
+    assert "王芳（有资质）" in shown.replace(" ", "") and "赵强（无资质）" in shown.replace(" ", "")
+    assert "钱多" not in shown and "孙丽" not in shown and number not in shown and number[-4:] not in shown
