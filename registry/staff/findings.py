@@ -42,9 +42,13 @@ def _others():
 
 
 def current_rows(*conditions):
-    """(member, employers or None, matched) of the current staff meeting `conditions` (on StaffMember, Institution)."""
+    """The facts the rules need of the current staff meeting `conditions` (on StaffMember, Institution), as plain
+    rows (no records loaded: a province's findings read a hundred thousand of them): the member's columns, the
+    institution's category, how many institutions employ the person, whether a match was recorded."""
     others = _others()
-    query = (select(StaffMember, others.c.employers, TeacherMatch.id)
+    query = (select(StaffMember.id, StaffMember.institution_id, StaffMember.role, StaffMember.full_time,
+                    StaffMember.teacher_cert, StaffMember.professional_cert, StaffMember.check_result,
+                    StaffMember.checked_on, Institution.category, others.c.employers, TeacherMatch.id)
              .join(Institution, Institution.id == StaffMember.institution_id)
              .outerjoin(others, others.c.id_digest == StaffMember.id_digest)
              .outerjoin(TeacherMatch, TeacherMatch.staff_id == StaffMember.id)
@@ -53,19 +57,21 @@ def current_rows(*conditions):
     return db.session.execute(query).all()
 
 
-def facts(member: StaffMember, employers, matched) -> Member:
-    return Member(id=member.id, role=member.role, full_time=member.full_time, teacher_cert=member.teacher_cert,
-                  professional_cert=member.professional_cert, check_result=member.check_result,
-                  checked_on=member.checked_on, other_institutions=(employers or 1) - 1, in_service=matched is not None)
+def facts(row) -> Member:
+    member_id, _, role, full_time, teacher_cert, professional_cert, check_result, checked_on, _, employers, matched = row
+    return Member(id=member_id, role=role, full_time=full_time, teacher_cert=teacher_cert,
+                  professional_cert=professional_cert, check_result=check_result, checked_on=checked_on,
+                  other_institutions=(employers or 1) - 1, in_service=matched is not None)
 
 
 @dataclass
 class Row:
     """One finding as a list shows it: the institution, the staff member it is about (None: the whole roster)."""
 
-    institution: Institution
-    member: StaffMember | None
+    institution_id: int
     finding: Finding
+    institution: Institution | None = None
+    member: StaffMember | None = None
 
     @property
     def kind(self) -> FindingKind:
@@ -73,19 +79,32 @@ class Row:
 
 
 def findings_by_institution(rows) -> dict[int, list[Row]]:
-    """Every finding of the institutions whose current staff are `rows` (from `current_rows`)."""
+    """Every finding of the institutions whose current staff are `rows` (from `current_rows`), records not loaded."""
     lim, today = limits(), local_today()
     grouped: dict[int, list] = {}
-    for member, employers, matched in rows:
-        grouped.setdefault(member.institution_id, []).append((member, facts(member, employers, matched)))
-    found: dict[int, list[Row]] = {}
-    for institution_id, members in grouped.items():
-        institution = members[0][0].institution
-        by_id = {m.id: m for m, _ in members}
-        found[institution_id] = [Row(institution, by_id.get(f.member_id), f) for f in rules.institution_findings(
-            [f for _, f in members], category=institution.category.value, today=today, limits=lim)]
-    return found
+    categories: dict[int, str] = {}
+    for row in rows:
+        grouped.setdefault(row[1], []).append(facts(row))
+        categories[row[1]] = row[8].value
+    return {institution_id: [Row(institution_id, f) for f in rules.institution_findings(
+        members, category=categories[institution_id], today=today, limits=lim)]
+        for institution_id, members in grouped.items()}
+
+
+def load_records(rows: list[Row]) -> list[Row]:
+    """Fill in the institution and staff member of each row (two queries, whatever the number of rows)."""
+    member_ids = {r.finding.member_id for r in rows if r.finding.member_id is not None}
+    institution_ids = {r.institution_id for r in rows}
+    members = {m.id: m for m in db.session.scalars(select(StaffMember).where(StaffMember.id.in_(member_ids)))} \
+        if member_ids else {}
+    institutions = {i.id: i for i in db.session.scalars(select(Institution).where(Institution.id.in_(institution_ids)))} \
+        if institution_ids else {}
+    for row in rows:
+        row.institution = institutions.get(row.institution_id)
+        row.member = members.get(row.finding.member_id) if row.finding.member_id is not None else None
+    return rows
 
 
 def for_institution(institution_id: int) -> list[Row]:
-    return findings_by_institution(current_rows(StaffMember.institution_id == institution_id)).get(institution_id, [])
+    found = findings_by_institution(current_rows(StaffMember.institution_id == institution_id)).get(institution_id, [])
+    return load_records(found)

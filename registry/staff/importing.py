@@ -118,14 +118,12 @@ def import_staff(user, data: bytes | IO[bytes], *, skip_invalid: bool = False, e
         authz.require(user, "staff.import")
     report = ImportReport()
     today = local_today()
-    institutions: dict[str, Institution | None] = {}
+    rows = list(_rows(data, STAFF_COLUMNS, STAFF_REQUIRED, report))
+    institutions = _institutions({raw.get("credit_code", "").upper() for _, raw in rows})
     parsed: dict[tuple[int, str], tuple[int, dict]] = {}
-    for line, raw in _rows(data, STAFF_COLUMNS, STAFF_REQUIRED, report):
+    for line, raw in rows:
         code = raw.get("credit_code", "").upper()
-        if code not in institutions:
-            institutions[code] = db.session.scalar(select(Institution).where(
-                Institution.credit_code == code, Institution.status != Status.converted))
-        institution = institutions[code]
+        institution = institutions.get(code)
         clean, problems = fields.parse_member(raw, today=today)
         if institution is None:
             problems["credit_code"] = gettext("No institution in the register has the credit code %(code)s.", code=code)
@@ -151,6 +149,17 @@ def import_staff(user, data: bytes | IO[bytes], *, skip_invalid: bool = False, e
     report.matches = matching.cross_check()
     report.written = True
     return report
+
+
+def _institutions(codes: set[str]) -> dict[str, Institution]:
+    """The live institutions of these credit codes, a chunk of codes per query."""
+    found: dict[str, Institution] = {}
+    ordered = sorted(codes)
+    for start in range(0, len(ordered), CHUNK):
+        for institution in db.session.scalars(select(Institution).where(
+                Institution.credit_code.in_(ordered[start:start + CHUNK]), Institution.status != Status.converted)):
+            found[institution.credit_code] = institution
+    return found
 
 
 def _write_staff(parsed: dict, report: ImportReport, *, end_missing: bool, today, source: str) -> None:

@@ -119,10 +119,10 @@ def list_findings(user, *, kind: str | None = None, department: str | None = Non
         counts[row.kind.value] = counts.get(row.kind.value, 0) + 1
     if kind:
         rows = [row for row in rows if row.kind.value == kind]
-    rows.sort(key=lambda r: (rules.FINDING_ORDER.index(r.kind), r.institution.name, r.institution.id,
-                             r.member.name if r.member else ""))
+    # Most serious first, then by institution (its id: the register's order of entry) and staff member.
+    rows.sort(key=lambda r: (rules.FINDING_ORDER.index(r.kind), r.institution_id, r.finding.member_id or 0))
     start = (page - 1) * per_page
-    return Page(rows[start:start + per_page], len(rows), page, per_page), counts
+    return Page(findings.load_records(rows[start:start + per_page]), len(rows), page, per_page), counts
 
 
 def list_matches(user, *, page: int = 1, per_page: int = 50) -> Page:
