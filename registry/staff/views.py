@@ -2,7 +2,7 @@
 audited reveal of the ID number), the findings of every roster and the in-service teachers found."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
@@ -12,10 +12,10 @@ from registry.core.models import local_today
 from registry.core.problems import translate
 from registry.core.web import page_arg, translated
 from registry.register import services as register
-from registry.staff import rules, services
+from registry.staff import importing, rules, services
 from registry.staff.fields import FIELDS
-from registry.staff.forms import (CHECK_LABELS, FINDING_LABELS, QUALIFIED_LABELS, ROLE_LABELS, SEX_LABELS, STAFF_ACTION_LABELS, EndForm,
-                                  MemberForm, RevealForm)
+from registry.staff.forms import (CHECK_LABELS, FINDING_LABELS, QUALIFIED_LABELS, ROLE_LABELS, SEX_LABELS,
+                                  STAFF_ACTION_LABELS, EndForm, ImportForm, MemberForm, RevealForm)
 
 bp = Blueprint("staff", __name__)
 
@@ -164,3 +164,36 @@ def findings():
 @login_required
 def matches():
     return render_template("staff/matches.html", page=services.list_matches(current_user, page=page_arg()))
+
+
+IMPORT_RIGHTS = {"staff": "staff.import", "teachers": "teacher.import"}
+
+
+@bp.route("/staff/import/<kind>", methods=["GET", "POST"])
+@login_required
+def import_file(kind: str):
+    if kind not in IMPORT_RIGHTS:
+        abort(404)
+    authz.require(current_user, IMPORT_RIGHTS[kind])
+    form = ImportForm()
+    report, status = None, 200
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            form.form_errors.append(gettext("Choose a CSV file."))
+        else:
+            options = {"end_missing": bool(form.end_missing.data)} if kind == "staff" else {}
+            run = importing.import_staff if kind == "staff" else importing.import_teachers
+            try:
+                report = run(current_user, upload.read(), skip_invalid=bool(form.skip_invalid.data),
+                             source=upload.filename, **options)
+            except importing.ImportRefused as refused:
+                report, status = refused.report, 422
+            except Invalid as error:
+                form.form_errors.append(error.message)
+    if form.form_errors:
+        status = 422
+    columns = importing.STAFF_COLUMNS if kind == "staff" else importing.TEACHER_COLUMNS
+    required = importing.STAFF_REQUIRED if kind == "staff" else importing.TEACHER_REQUIRED
+    return render_template("staff/import.html", form=form, kind=kind, report=report, columns=columns,
+                           required=required), status

@@ -4,6 +4,7 @@ from sqlalchemy import select
 from registry.enforcement.models import Lead
 from registry.extensions import db
 from registry.staff.models import SchoolTeacher, StaffMember, TeacherMatch
+from tests.conftest import page
 from tests.staff.conftest import STAFF_COLUMNS, TEACHER_COLUMNS, csv_bytes, id_number, member_data
 
 
@@ -132,3 +133,23 @@ def test_a_bad_teacher_row_is_reported_by_line(runner, tmp_path):
     result = run(runner, "teachers", write(tmp_path, csv_bytes(TEACHER_COLUMNS, rows), "teachers.csv"))
     assert result.exit_code == 1 and "line 2: id_number: 身份证号校验位错误" in result.output
     assert db.session.scalars(select(SchoolTeacher)).all() == []
+
+
+def test_the_upload_pages(as_user, arts, add_staff):
+    from io import BytesIO
+
+    number = add_staff(arts, name="王芳").id_number
+    teachers = csv_bytes(TEACHER_COLUMNS, [{"id_number": number, "name": "王芳", "school": "温州市第二中学"}])
+    assert as_user("arts").get("/staff/import/teachers").status_code == 403
+    assert as_user("market").get("/staff/import/staff").status_code == 403
+    response = as_user("edu").post("/staff/import/teachers", data={"file": (BytesIO(teachers), "teachers.csv")},
+                                   content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert "在机构从业人员中发现在职教师：新增 1 人。" in response.get_data(as_text=True)
+    wrong = number[:-1] + ("0" if number[-1] != "0" else "1")
+    bad = csv_bytes(STAFF_COLUMNS, [staff_row(arts, name="赵强", id_number=wrong)])
+    refused = as_user("arts").post("/staff/import/staff", data={"file": (BytesIO(bad), "staff.csv")},
+                                   content_type="multipart/form-data")
+    assert refused.status_code == 422
+    cells = [td.get_text(strip=True) for td in page(refused).select("table td")]
+    assert cells[:2] == ["2", "id_number"] and "身份证号校验位错误" in cells[2]
