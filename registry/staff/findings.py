@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from registry.core import authz
 from registry.core.models import local_today
@@ -34,27 +35,32 @@ def visible(user):
     return Institution.id.is_(None)
 
 
-def _others():
-    """Per digest, how many institutions employ that person now (only those employed by more than one)."""
-    return (select(StaffMember.id_digest, func.count(func.distinct(StaffMember.institution_id)).label("employers"))
-            .where(StaffMember.left_on.is_(None)).group_by(StaffMember.id_digest)
-            .having(func.count(func.distinct(StaffMember.institution_id)) > 1).subquery())
+def employers_of(digests) -> dict[str, int]:
+    """Per digest, how many institutions employ that person now (only those employed by more than one), read through
+    the digest index a chunk of digests at a time."""
+    ordered, found = sorted(set(digests)), {}
+    for start in range(0, len(ordered), 2000):
+        found.update(db.session.execute(
+            select(StaffMember.id_digest, func.count(func.distinct(StaffMember.institution_id)))
+            .where(StaffMember.left_on.is_(None), StaffMember.id_digest.in_(ordered[start:start + 2000]))
+            .group_by(StaffMember.id_digest).having(func.count(func.distinct(StaffMember.institution_id)) > 1)).all())
+    return found
 
 
-def current_rows(*conditions):
+def current_rows(*conditions) -> list[tuple]:
     """The facts the rules need of the current staff meeting `conditions` (on StaffMember, Institution), as plain
-    rows (no records loaded: a province's findings read a hundred thousand of them): the member's columns, the
-    institution's category, how many institutions employ the person, whether a match was recorded."""
-    others = _others()
+    rows (no records loaded): the member's columns, the institution's category, how many institutions employ the
+    person, whether a match was recorded."""
     query = (select(StaffMember.id, StaffMember.institution_id, StaffMember.role, StaffMember.full_time,
                     StaffMember.teacher_cert, StaffMember.professional_cert, StaffMember.check_result,
-                    StaffMember.checked_on, Institution.category, others.c.employers, TeacherMatch.id)
+                    StaffMember.checked_on, Institution.category, StaffMember.id_digest, TeacherMatch.id)
              .join(Institution, Institution.id == StaffMember.institution_id)
-             .outerjoin(others, others.c.id_digest == StaffMember.id_digest)
              .outerjoin(TeacherMatch, TeacherMatch.staff_id == StaffMember.id)
              .where(StaffMember.left_on.is_(None), *[c for c in conditions if c is not None])
              .order_by(StaffMember.institution_id, StaffMember.id))
-    return db.session.execute(query).all()
+    rows = db.session.execute(query).all()
+    employers = employers_of(row[9] for row in rows)
+    return [(*row[:9], employers.get(row[9]), row[10]) for row in rows]
 
 
 def facts(row) -> Member:
@@ -95,8 +101,9 @@ def load_records(rows: list[Row]) -> list[Row]:
     """Fill in the institution and staff member of each row (two queries, whatever the number of rows)."""
     member_ids = {r.finding.member_id for r in rows if r.finding.member_id is not None}
     institution_ids = {r.institution_id for r in rows}
-    members = {m.id: m for m in db.session.scalars(select(StaffMember).where(StaffMember.id.in_(member_ids)))} \
-        if member_ids else {}
+    # The member's institution is set from the second query, not joined to each member.
+    members = {m.id: m for m in db.session.scalars(select(StaffMember).options(lazyload(StaffMember.institution))
+                                                   .where(StaffMember.id.in_(member_ids)))} if member_ids else {}
     institutions = {i.id: i for i in db.session.scalars(select(Institution).where(Institution.id.in_(institution_ids)))} \
         if institution_ids else {}
     for row in rows:
@@ -106,5 +113,6 @@ def load_records(rows: list[Row]) -> list[Row]:
 
 
 def for_institution(institution_id: int) -> list[Row]:
-    found = findings_by_institution(current_rows(StaffMember.institution_id == institution_id)).get(institution_id, [])
+    rows = current_rows(StaffMember.institution_id == institution_id)
+    found = findings_by_institution(rows).get(institution_id, [])
     return load_records(found)

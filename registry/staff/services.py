@@ -18,7 +18,7 @@ from registry.extensions import db
 from registry.register import services as register
 from registry.register.models import Institution
 from registry.register.rules import Status
-from registry.staff import fields, findings, matching, rules
+from registry.staff import fields, findings, listing, matching, rules
 from registry.staff.models import StaffMember, TeacherMatch
 from registry.staff.rules import TEACHING_ROLES, FindingKind
 
@@ -112,17 +112,8 @@ def list_findings(user, *, kind: str | None = None, department: str | None = Non
         conditions.append(Institution.department_code == department)
     if district:
         conditions.append(Institution.district == district)
-    rows = [row for found in findings.findings_by_institution(findings.current_rows(*conditions)).values()
-            for row in found]
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row.kind.value] = counts.get(row.kind.value, 0) + 1
-    if kind:
-        rows = [row for row in rows if row.kind.value == kind]
-    # Most serious first, then by institution (its id: the register's order of entry) and staff member.
-    rows.sort(key=lambda r: (rules.FINDING_ORDER.index(r.kind), r.institution_id, r.finding.member_id or 0))
-    start = (page - 1) * per_page
-    return Page(findings.load_records(rows[start:start + per_page]), len(rows), page, per_page), counts
+    rows, total, counts = listing.page_of_findings(conditions, kind=kind, page=page, per_page=per_page)
+    return Page(rows, total, page, per_page), counts
 
 
 def list_matches(user, *, page: int = 1, per_page: int = 50) -> Page:
