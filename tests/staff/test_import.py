@@ -153,3 +153,17 @@ def test_the_upload_pages(as_user, arts, add_staff):
     assert refused.status_code == 422
     cells = [td.get_text(strip=True) for td in page(refused).select("table td")]
     assert cells[:2] == ["2", "id_number"] and "身份证号校验位错误" in cells[2]
+
+
+def test_imported_staff_are_in_the_audit_log_with_the_number_masked(runner, arts, tmp_path):
+    from registry.core import audit
+    from registry.core.audit import AuditEntry
+
+    number = id_number()
+    run(runner, "staff", write(tmp_path, csv_bytes(STAFF_COLUMNS, [staff_row(arts, name="王芳", id_number=number)])))
+    member = db.session.scalars(select(StaffMember)).one()
+    [entry] = [e for e in audit.entries_for(db.session, "staff_member", member.id) if e.action == "staff.import"]
+    assert entry.after_data["id_number"] == number[:6] + "********" + number[-4:] and entry.after_data["name"] == "王芳"
+    assert "id_digest" not in entry.after_data and entry.reason == "staff.csv"
+    assert not db.session.scalars(select(AuditEntry).where(AuditEntry.after.contains(number))).all()
+    assert audit.verify(db.session).ok
