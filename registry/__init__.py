@@ -98,6 +98,8 @@ def _register_areas(app: Flask) -> None:
     from registry.search import listing as search_listing  # noqa: F401  (adds the register's list to the register's pages)
     from registry.search import views as search_views
     from registry.reports import views as report_views
+    from registry.staff import api as staff_api  # noqa: F401  (adds routes to the API blueprint)
+    from registry.staff import views as staff_views
     from registry.dossier import api as dossier_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.dossier import views as dossier_views  # noqa: F401  (adds the institution page to the register's)
 
@@ -112,6 +114,7 @@ def _register_areas(app: Flask) -> None:
     app.register_blueprint(enforcement_views.bp)
     app.register_blueprint(enforcement_views.public_bp)
     app.register_blueprint(report_views.bp)
+    app.register_blueprint(staff_views.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
     add_commands(app.cli)  # also on the app's own group, which `app.test_cli_runner()` invokes

@@ -38,6 +38,9 @@ def add_commands(group: click.Group) -> None:
     from registry.grid.cli import register_grid_commands
 
     register_grid_commands(group, import_group)
+    from registry.staff.cli import register_staff_commands
+
+    register_staff_commands(import_group)
     from registry.reports.cli import register_report_commands
 
     register_report_commands(group)
@@ -231,4 +234,7 @@ def load_demo() -> bool:
     from registry.enforcement.demo import load_enforcement_demo
 
     load_enforcement_demo(local_today())
+    from registry.staff.demo import load_staff_demo
+
+    load_staff_demo(admin, local_today())
     return True

@@ -182,6 +182,20 @@ def from_environment(instance_path: str, *, demo: bool = False) -> dict:
         "REGISTRY_LEAD_DAYS": parse_whole("REGISTRY_LEAD_DAYS", env.get("REGISTRY_LEAD_DAYS"), 15, low=1),
         "REGISTRY_PUBLIC_LEAD_LIMIT": env.get("REGISTRY_PUBLIC_LEAD_LIMIT") or "5 per hour",
         **reports_settings(env),
+        **staff_settings(env),
+    }
+
+
+def staff_settings(env) -> dict:
+    """The staff rules a locality may set, and the key of the ID numbers' digest (default: the secret key)."""
+    categories = env.get("REGISTRY_STAFF_TEACHER_CERT_CATEGORIES", "academic")
+    return {
+        "REGISTRY_STAFF_DIGEST_KEY": env.get("REGISTRY_STAFF_DIGEST_KEY") or None,
+        "REGISTRY_STAFF_CHECK_MONTHS": parse_whole("REGISTRY_STAFF_CHECK_MONTHS", env.get("REGISTRY_STAFF_CHECK_MONTHS"),
+                                                   12, low=1),
+        "REGISTRY_STAFF_FULL_TIME_MIN_PCT": parse_whole(
+            "REGISTRY_STAFF_FULL_TIME_MIN_PCT", env.get("REGISTRY_STAFF_FULL_TIME_MIN_PCT"), 50),
+        "REGISTRY_STAFF_TEACHER_CERT_CATEGORIES": frozenset(c.strip() for c in categories.split(",") if c.strip()),
     }
 
 

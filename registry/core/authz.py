@@ -46,7 +46,16 @@ ACTIONS = (
     "fine.pay",
     "checklist.manage",
     "bulletin.view",
+    "staff.list",
+    "staff.view",
+    "staff.edit",
+    "staff.reveal",
+    "staff.import",
+    "teacher.import",
 )
+
+# The department whose HR system holds the in-service school teachers' roster (the education bureau).
+TEACHERS_DEPARTMENT = "edu"
 
 
 @dataclass(frozen=True)
@@ -146,6 +155,18 @@ def can(user, action: str, obj=None) -> bool:
     # Reports: the bulletin is the bureaus' report upwards, read by the departments and market regulation alike.
     if action == "bulletin.view":
         return user.role in (OFFICER, MARKET)
+    # Staff: the supervising department keeps the roster and alone sees a whole ID number; market staff read it;
+    # grid workers do not see people's records.
+    if action == "staff.list":
+        return user.role in (OFFICER, MARKET)
+    if action == "staff.view":
+        return user.role in (OFFICER, MARKET) and obj is not None and institution_scope(user).allows(obj.department_code)
+    if action in ("staff.edit", "staff.reveal"):
+        return obj is not None and _own_department(user, obj.department_code)
+    if action == "staff.import":  # rows of other departments' institutions are refused one by one
+        return user.role == OFFICER and bool(user.department_code)
+    if action == "teacher.import":
+        return user.role == OFFICER and user.department_code == TEACHERS_DEPARTMENT
     if action.split(".")[0] in ("inspection", "lead", "case", "fine"):
         return _enforcement(user, action, obj)
     return False  # institution.import, user.manage, audit.view, grid.manage, checklist.manage: admins only

@@ -1,6 +1,6 @@
-"""One institution's page: the register's record and lifecycle, then each area's panel (escrow, grid, enforcement),
-each panel given by its area (`escrow_panel`, `grid_panel`, `enforcement_panel`). The route keeps the register's
-endpoint name, `register.institution`, which every page links to."""
+"""One institution's page: the register's record and lifecycle, then each area's panel (escrow, staff, grid,
+enforcement), each panel given by its area (`escrow_panel`, `staff_panel`, `grid_panel`, `enforcement_panel`). The
+route keeps the register's endpoint name, `register.institution`, which every page links to."""
 from __future__ import annotations
 
 from flask import render_template

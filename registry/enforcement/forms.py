@@ -12,7 +12,7 @@ RESULT_LABELS = {"pass": _l("Pass"), "fail": _l("Fail"), "na": _l("Not applicabl
 FOLLOW_UP_LABELS = {"pass": _l("Fixed"), "fail": _l("Not fixed")}
 OUTCOME_LABELS = {"compliant": _l("Compliant"), "rectification": _l("Rectification ordered"), "case": _l("Case opened")}
 SOURCE_LABELS = {"grid": _l("Grid worker's report"), "inspection": _l("Inspection finding"), "hotline": _l("Hotline"),
-                 "public": _l("Public form")}
+                 "public": _l("Public form"), "staff": _l("Staff cross-check")}
 LEAD_STATE_LABELS = {"received": lazy_pgettext("lead state", "Received"), "assigned": _l("Assigned"), "handling": _l("Handling"),
                      "closed": lazy_pgettext("lead state", "Closed")}
 LEAD_OUTCOME_LABELS = {"unfounded": _l("Unfounded"), "rectified": _l("Rectified"), "case_opened": _l("Case opened"),
@@ -48,7 +48,7 @@ ENFORCEMENT_ACTION_LABELS = {
     "inspection.record": _l("Inspection recorded"), "inspection.reinspect": _l("Re-inspection recorded"),
     "inspection.note": _l("Note added to an inspection"), "lead.hotline": _l("Lead recorded from the hotline"),
     "lead.public": _l("Lead submitted by the public"), "lead.from_visit": _l("Lead from a grid worker's report"),
-    "lead.from_inspection": _l("Lead referred from an inspection"), "lead.assign": _l("Lead assigned"),
+    "lead.from_inspection": _l("Lead referred from an inspection"), "lead.from_staff": _l("Lead from the staff cross-check"), "lead.assign": _l("Lead assigned"),
     "lead.handle": _l("Lead being handled"), "lead.close": _l("Lead closed"), "case.open": _l("Case opened"),
     **{f"case.{step}": label for step, label in STEP_LABELS.items() if step != "opened"},
     "fine.payment": _l("Payment recorded"), "checklist.add": _l("Checklist item added"),

@@ -27,6 +27,7 @@ class LeadSource(StrEnum):
     inspection = "inspection"  # a finding referred from an inspection
     hotline = "hotline"  # typed by an officer from the hotline
     public = "public"  # the public form
+    staff = "staff"  # an in-service school teacher found on an institution's staff (the staff cross-check)
 
 
 class LeadState(StrEnum):

@@ -1,5 +1,6 @@
 """The public lookup: a parent checks an institution before paying. Name or credit code only; the public record
-only (no people, no phone numbers, no amounts)."""
+only (no phone numbers, no amounts, no people but the names of a licensed institution's teaching staff and whether each
+holds the qualification the rules require, the public display of the staff area)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from registry.register.models import Institution
 from registry.register.rules import Status
 from registry.core.pager import Page
 from registry.register.search_keys import terms
+from registry.staff import services as staff_services
 
 PUBLIC_STATUSES = (Status.licensed, Status.suspended, Status.revoked, Status.deregistered)
 LISTS = {
@@ -33,6 +35,7 @@ class PublicEntry:
     address: str
     district: str
     escrow_status: str
+    teaching_staff: tuple = ()  # (name, qualified) of a licensed institution's teaching staff: the public display
 
 
 def _name_condition(term: str, n: int):
@@ -67,11 +70,13 @@ def lookup(query: str, *, list_kind: str | None = None, page: int = 1, per_page:
     rows = db.session.execute(
         select(Institution, Escrow.status).outerjoin(Escrow, Escrow.institution_id == Institution.id).where(*where)
         .order_by(func.length(Institution.name), Institution.id).limit(per_page).offset((page - 1) * per_page)).all()
-    return Page([_entry(i, escrow) for i, escrow in rows], total, page, per_page)
+    rosters = staff_services.public_rosters([i for i, _ in rows])
+    return Page([_entry(i, escrow, rosters.get(i.id, ())) for i, escrow in rows], total, page, per_page)
 
 
-def _entry(institution: Institution, escrow_status) -> PublicEntry:
+def _entry(institution: Institution, escrow_status, teaching_staff=()) -> PublicEntry:
     return PublicEntry(name=institution.name, category=str(institution.category),
                        department=institution.department, status=str(institution.status),
                        permit_number=institution.permit_number, address=institution.address,
-                       district=institution.district_ref.name, escrow_status=str(escrow_status or EscrowStatus.none))
+                       district=institution.district_ref.name, escrow_status=str(escrow_status or EscrowStatus.none),
+                       teaching_staff=tuple(teaching_staff))

@@ -89,6 +89,18 @@ EXPECTED.update({
     ("fine.pay", CASE): {"admin", "edu"},
     ("checklist.manage", None): {"admin"},
 })
+# Staff: the supervising department keeps the roster and reveals ID numbers; market staff read; grid workers never;
+# only the education bureau imports the in-service teachers' roster.
+EXPECTED.update({
+    ("staff.list", None): {"admin", "edu", "sports", "market"},
+    ("staff.view", ACADEMIC): {"admin", "edu", "market"},
+    ("staff.view", SPORTS): {"admin", "sports", "market"},
+    ("staff.edit", ACADEMIC): {"admin", "edu"},
+    ("staff.edit", SPORTS): {"admin", "sports"},
+    ("staff.reveal", ACADEMIC): {"admin", "edu"},
+    ("staff.import", None): {"admin", "edu", "sports"},
+    ("teacher.import", None): {"admin", "edu"},
+})
 
 
 def test_grid_worker_sees_the_leads_they_reported():

@@ -166,4 +166,4 @@ def _check_enforcement_demo():
     assert services.list_leads(admin, filters=services.LeadFilters(overdue=True)).total >= 1
     assert {services.state_of(f).value for f in db.session.scalars(select(Fine))} >= {"paid", "overdue"}
     assert len({c.step for c in db.session.scalars(select(PenaltyCase))}) >= 3
-    assert {lead.source.value for lead in db.session.scalars(select(Lead))} == {"grid", "hotline", "public"}
+    assert {lead.source.value for lead in db.session.scalars(select(Lead))} == {"grid", "hotline", "public", "staff"}

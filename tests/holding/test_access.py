@@ -64,11 +64,20 @@ RESOURCES = {
     "api.fine_payments": ("fine", {}, READERS, set()),
     "api.add_payment": ("fine", {}, set(), EDITORS),
     "enforcement.checklist_item": ("checklist_item", {}, {"admin"}, {"admin"}),
+    # Staff: the supervising office keeps the roster and reveals ID numbers; market staff read; grid workers never.
+    "staff.roster": ("institution", {}, READERS, set()),
+    "staff.add": ("institution", {}, EDITORS, EDITORS),
+    "api.get_staff": ("institution", {}, READERS, set()),
+    "api.add_staff": ("institution", {}, set(), EDITORS),
+    "staff.member": ("staff", {}, READERS, set()),
+    "staff.end": ("staff", {}, EDITORS, EDITORS),
+    "staff.edit_member": ("staff", {}, EDITORS, EDITORS),
+    "staff.reveal": ("staff", {}, set(), EDITORS),
 }
 ADMIN_ONLY = {"accounts.edit_user"}
 ID_ARGUMENTS = {"institution": "institution_id", "statement": "statement_id", "charge": "charge_id", "visit": "visit_id",
                 "inspection": "inspection_id", "lead": "lead_id", "case": "case_id", "fine": "fine_id",
-                "checklist_item": "item_id"}
+                "checklist_item": "item_id", "staff": "staff_id"}
 # A square around the institution's point (120.6543, 28.0123): its grid cell.
 CELL = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "C1", "name": "五马网格"},
         "geometry": {"type": "Polygon", "coordinates": [[[120.64, 28.00], [120.67, 28.00], [120.67, 28.02],
@@ -107,8 +116,14 @@ def records(users, make_user, make_institution):
                                        "accuracy": 10, "checklist": ALL_CLEAR, "notes": "正常营业"},
                               photos=[Upload("门口.png", _png())]).visit
     db.session.commit()
+    from registry.staff import services as staff
+
+    member = staff.add_member(admin, institution.id, {
+        "name": "李明", "id_number": "330302199001011235", "role": "teaching", "full_time": True,
+        "hired_on": "2024-09-01", "check_result": "passed", "checked_on": "2026-03-01"})
+    db.session.commit()
     return {"institution": institution.id, "statement": statement.id, "charge": charge.id, "visit": visit.id,
-            "photo": visit.photos[0].id, **_enforcement_records(institution, users["arts"], make_user("arts2", "officer", "culture"))}
+            "photo": visit.photos[0].id, "staff": member.id, **_enforcement_records(institution, users["arts"], make_user("arts2", "officer", "culture"))}
 
 
 def _enforcement_records(institution, arts, arts2) -> dict:

@@ -27,6 +27,7 @@ from registry.enforcement.services.common import (day, enforcement_staff, get_in
                                                   like, nothing, paged, record_id, scoped, staff_choices, text)
 from registry.extensions import db
 from registry.grid.signals import visit_reported
+from registry.staff.signals import teacher_found
 from registry.register import services as register
 from registry.register.models import Institution
 from registry.register.rules import Status
@@ -184,6 +185,31 @@ def _on_visit_reported(sender, report, **extra) -> None:
 
 
 visit_reported.connect(_on_visit_reported)
+
+
+def lead_from_teacher_match(match) -> Lead:
+    """The lead an in-service school teacher found on an institution's staff becomes, in the cross-check's own
+    transaction: for the institution's supervising office (an aggravating circumstance under the penalty measures)."""
+    staff = match.staff
+    employment = (gettext("on the staff since %(day)s", day=staff.hired_on.isoformat()) if staff.left_on is None else
+                  gettext("on the staff from %(start)s to %(end)s", start=staff.hired_on.isoformat(),
+                          end=staff.left_on.isoformat()))
+    description = gettext("In-service school teacher on the staff: %(name)s (ID %(masked)s), %(employment)s; on the "
+                          "in-service roster as a teacher of %(school)s, %(district)s.", name=staff.name,
+                          masked=staff.masked_id, employment=employment, school=match.school or "—",
+                          district=match.district or "—")
+    lead = _new(LeadSource.staff, institution=match.institution, description=description)
+    audit.note(db.session, "lead.from_staff")
+    _add(lead)
+    db.session.flush()
+    return lead
+
+
+def _on_teacher_found(sender, match, **extra) -> None:
+    lead_from_teacher_match(match)
+
+
+teacher_found.connect(_on_teacher_found)
 
 
 def refer_from_inspection(user, inspection_id: int, raw: dict) -> Lead:
