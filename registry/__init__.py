@@ -88,6 +88,7 @@ def _register_areas(app: Flask) -> None:
     from registry.enforcement import views as enforcement_views
     from registry.escrow import api as escrow_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.escrow import views as escrow_views
+    from registry.annual import models as annual_models  # noqa: F401
     from registry.grid import api as grid_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.grid import services as grid_services
     from registry.grid import views as grid_views
