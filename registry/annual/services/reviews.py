@@ -91,6 +91,10 @@ def _signers(user, inspection: AnnualInspection, raw: dict, problems: dict) -> l
 
 def _results(raw: dict, problems: dict) -> tuple[dict[str, int], dict[str, str], set[str]]:
     lost: dict[str, int] = {}
+    for name, kind in (("lost", dict), ("reasons", dict), ("failing", list)):
+        if not isinstance(raw.get(name) or kind(), kind):
+            problems[name] = gettext("Please correct the marked fields.")
+            raw = {**raw, name: kind()}
     for key, value in (raw.get("lost") or {}).items():
         text_value = str(value).strip()
         if text_value in ("", "0"):
