@@ -37,6 +37,9 @@ def add_commands(group: click.Group) -> None:
     from registry.grid.cli import register_grid_commands
 
     register_grid_commands(group, import_group)
+    from registry.annual.cli import register_annual_commands
+
+    register_annual_commands(group, import_group)
     from registry.reports.cli import register_report_commands
 
     register_report_commands(group)

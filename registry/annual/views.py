@@ -12,6 +12,7 @@ from registry.annual.forms import (EXEMPT_LABELS, FACT_LABELS, GRADE_LABELS, MAT
                                    PROPOSAL_STATE_LABELS, SHOW_LABELS, STATE_LABELS, CampaignForm, CorrectionForm,
                                    MaterialForm, ProposalForm, RectifiedForm, item_field, review_form_class,
                                    review_values)
+from registry.annual.models import AnnualInspection
 from registry.annual.rules import MATERIAL_KINDS, Grade, ProposalState, State
 from registry.core import authz
 from registry.core.errors import Conflict, Invalid
@@ -107,8 +108,21 @@ def _csv(campaign, filters):
              states[i.state.value], grades[i.grade.value] if i.grade else "", i.points if i.points is not None else "",
              i.reviewed_on or "", i.rectification_deadline or "", i.rectified_on or "",
              gettext("Yes") if i.enrolment_stopped else gettext("No")]
-            for i in db.session.scalars(services.filtered(current_user, filters).execution_options(yield_per=1000)))
+            for i in _in_chunks(services.filtered(current_user, filters)))
     return csv_download(header, rows, f"annual-{campaign.year}-{campaign.department_code}-{filters.show}.csv")
+
+
+def _in_chunks(query, size: int = 1000):
+    """The query's records a chunk at a time by id: a streamed download outlives the request's transaction, so no
+    cursor may stay open across chunks."""
+    last = 0
+    while True:
+        chunk = list(db.session.scalars(query.where(AnnualInspection.id > last).order_by(None)
+                                        .order_by(AnnualInspection.id).limit(size)))
+        yield from chunk
+        if len(chunk) < size:
+            return
+        last = chunk[-1].id
 
 
 @bp.post("/campaigns/<int:campaign_id>/absentees")
