@@ -231,4 +231,7 @@ def load_demo() -> bool:
     from registry.enforcement.demo import load_enforcement_demo
 
     load_enforcement_demo(local_today())
+    from registry.annual.demo import load_annual_demo
+
+    load_annual_demo(local_today())
     return True

@@ -8,7 +8,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 from registry.core.forms import BaseForm, choices
 
 GRADE_LABELS = {"pass": _l("Passed"), "basic": _l("Basically passed"), "fail": _l("Failed"), "absent": _l("Did not take part")}
-STATE_LABELS = {"due": _l("Due"), "exempt": _l("Exempt"), "reviewed": _l("Reviewed"), "closed": _l("Closed")}
+STATE_LABELS = {"due": _l("Due this year"), "exempt": _l("Exempt"), "reviewed": _l("Reviewed"), "closed": _l("Closed (institution ended)")}
 EXEMPT_LABELS = {"licensed_after_cutoff": _l("Licensed after the cut-off day")}
 PROPOSAL_LABELS = {"suspend": _l("Suspension (stop enrolling and training)"), "revoke": _l("Revocation of the permit")}
 PROPOSAL_STATE_LABELS = {"proposed": _l("Proposed, awaiting an officer"), "confirmed": _l("Confirmed"),
@@ -21,7 +21,7 @@ MATERIAL_LABELS = {
 }
 # The progress page's figures, each a link to its list.
 SHOW_LABELS = {
-    "all": _l("All listed"), "due": _l("Due"), "exempt": _l("Exempt"), "pending": _l("Not yet reviewed"),
+    "all": _l("All listed"), "due": _l("Due this year"), "exempt": _l("Exempt"), "pending": _l("Not yet reviewed"),
     "materials_complete": _l("Materials complete"), "materials_missing": _l("Materials missing"),
     "reviewed": _l("Reviewed"), "pass": _l("Passed"), "basic": _l("Basically passed"), "fail": _l("Failed"),
     "absent": _l("Did not take part"), "rectification_overdue": _l("Rectifications overdue"),
@@ -65,7 +65,7 @@ class RectifiedForm(BaseForm):
 
 class ProposalForm(BaseForm):
     version = HiddenField()
-    decision = SelectField(_l("Decision"), choices=choices([("confirm", _l("Confirm")), ("decline", _l("Decline"))]),
+    decision = SelectField(_l("Decision on the proposal"), choices=choices([("confirm", _l("Confirm")), ("decline", _l("Decline"))]),
                            validate_choice=False)
     reason = TextAreaField(_l("Reason"))
 

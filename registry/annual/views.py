@@ -101,7 +101,7 @@ def campaign_list(campaign_id: int):
 def _csv(campaign, filters):
     grades, states = translated(g=GRADE_LABELS, s=STATE_LABELS).values()
     names = _district_names()
-    header = [gettext("Institution"), gettext("Credit code"), gettext("District"), gettext("Year"), gettext("State"),
+    header = [gettext("Institution"), gettext("Credit code"), gettext("District"), gettext("Year"), gettext("Inspection state"),
               gettext("Grade"), gettext("Points"), gettext("Reviewed on"), gettext("Rectification deadline"),
               gettext("Rectified on"), gettext("Enrolment stopped")]
     rows = ([i.institution.name, i.institution.credit_code, names.get(i.district, i.district), i.year,
