@@ -106,3 +106,18 @@ def test_absentees_are_graded_after_the_materials_deadline(officers, campaign, a
     assert (absent.grade, absent.enrolment_stopped) == (Grade.absent, True)
     figures = services.progress(officers["arts"], campaign.id)
     assert (figures["due"], figures["exempt"], figures["absent"], figures["pending"]) == (2, 1, 1, 1)
+
+
+def test_an_institution_revoked_stops_being_due_and_its_inspection_is_closed(officers, campaign, arts_institutions,
+                                                                             inspection_of):
+    from registry.register import services as register
+
+    institution = arts_institutions[1]
+    register.transition_institution(officers["arts"], institution.id, to="revoked", reason="以欺骗手段取得许可")
+    db.session.commit()
+    db.session.expire_all()
+    closed = inspection_of(institution)
+    assert closed.state is State.closed and "以欺骗手段取得许可" in closed.closed_reason
+    assert services.progress(officers["arts"], campaign.id)["closed"] == 1
+    with pytest.raises(Conflict):
+        services.review(officers["arts"], closed.id, review_data(), version=closed.version)

@@ -1,5 +1,6 @@
 """The annual inspection's actions: one function per thing a user does (each checks rights, validates, writes,
 audits, flushes; the caller commits)."""
+from registry.annual import signals  # noqa: F401  (closes the inspection of an institution that ends)
 from registry.annual.services.campaigns import (SHOWS, Filters, filtered, get_campaign, list_campaigns, list_inspections,
                                                 mark_absentees, open_campaign, progress)
 from registry.annual.services.common import standard, thresholds

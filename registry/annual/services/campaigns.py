@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import and_, case, func, insert, literal, select, update
+from sqlalchemy import and_, case, func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from registry.annual import rules
@@ -240,11 +240,3 @@ def list_inspections(user, filters: Filters, *, page: int = 1, per_page: int = 5
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return Page(items, total, page, per_page)
 
-
-def close_when_institution_ends(institution_id: int, status: Status, reason: str) -> None:
-    """A converted, revoked or deregistered institution stops being due from that day: its open annual inspection
-    is closed with that reason (the register's lifecycle calls nothing here; annual's flush hook does)."""
-    db.session.execute(update(AnnualInspection).where(
-        AnnualInspection.institution_id == institution_id, AnnualInspection.state == State.due)
-        .values(state=State.closed, closed_reason=f"{status.value}: {reason}"[:500],
-                version=AnnualInspection.version + 1))
