@@ -15,11 +15,11 @@ from typing import IO
 from flask_babel import gettext
 from sqlalchemy import select
 
-from registry.annual.models import AnnualInspection
+from registry.annual.models import AnnualInspection, Material
 from registry.annual.rules import MATERIAL_KINDS, State
-from registry.annual.services import record_material
-from registry.core import authz
-from registry.core.errors import Conflict, Invalid, ServiceError
+from registry.annual.services.reviews import material_values, put_material
+from registry.core import audit, authz
+from registry.core.errors import Invalid
 from registry.extensions import db
 from registry.register.importing import decode
 from registry.register.models import Institution
@@ -71,8 +71,8 @@ def _material_kind(text: str) -> str | None:
 
 
 def import_materials(user, data: bytes | IO[bytes], *, skip_invalid: bool = False) -> ImportReport:
-    """Record the materials of a CSV file, each through the same action as the form. Refuses the whole file when a
-    row is bad, unless `skip_invalid`. `user` None: a command run by an administrator on the server."""
+    """Record the materials of a CSV file, each row checked as the form checks it. Refuses the whole file when a row is
+    bad, unless `skip_invalid`. `user` None: a command run on the server (every department's institutions)."""
     if user is not None:
         authz.require(user, "annual.import")
     reader = csv.DictReader(io.StringIO(decode(data if isinstance(data, bytes) else data.read()), newline=""))
@@ -84,8 +84,14 @@ def import_materials(user, data: bytes | IO[bytes], *, skip_invalid: bool = Fals
             report.errors.append(RowError(1, column, gettext("The column “%(column)s” is missing.", column=column)))
     if report.errors:
         raise ImportRefused(report)
+    rows = []
     for raw in reader:
-        _row(user, reader.line_num, raw, report)
+        row = _parse(reader.line_num, raw, report)
+        if row is not None:
+            rows.append(row)
+    for start in range(0, len(rows), CHUNK):
+        _write(user, rows[start:start + CHUNK], report)
+    report.errors.sort(key=lambda e: e.line)  # a row's own problems are found before its institution's
     if report.errors and not skip_invalid:
         db.session.rollback()
         raise ImportRefused(report)
@@ -93,56 +99,65 @@ def import_materials(user, data: bytes | IO[bytes], *, skip_invalid: bool = Fals
     return report
 
 
-def _row(user, line: int, raw: dict, report: ImportReport) -> None:
-    def bad(name: str, message: str) -> None:
-        report.errors.append(RowError(line, name, message))
+CHUNK = 2000
 
-    code = (raw.get("credit_code") or "").strip().upper()
-    year = (raw.get("year") or "").strip()
+
+@dataclass
+class _Row:
+    line: int
+    credit_code: str
+    year: int
+    kind: str
+    received_on: object
+    note: str
+
+
+def _parse(line: int, raw: dict, report: ImportReport) -> _Row | None:
+    problems: dict = {}
     kind = _material_kind(raw.get("material") or "")
     if kind is None:
-        return bad("material", gettext("Unknown material “%(text)s”.", text=(raw.get("material") or "")[:40]))
-    if not year.isdecimal():
-        return bad("year", gettext("A year such as 2026."))
-    inspection = db.session.scalar(select(AnnualInspection).join(Institution, Institution.id == AnnualInspection.institution_id)
-                                   .where(Institution.credit_code == code, Institution.status != Status.converted,
-                                          AnnualInspection.year == int(year)))
-    if inspection is None:
-        return bad("credit_code", gettext("No annual inspection of %(year)s for this credit code.", year=year))
-    if user is not None and not authz.can(user, "annual.review", inspection):
-        return bad("credit_code", gettext("Another department's institution."))
-    if inspection.state is State.exempt:
-        return bad("credit_code", gettext("This institution is exempt from this year's annual inspection."))
-    savepoint = db.session.begin_nested()  # a refused row leaves nothing behind, the rows before it stay
-    try:
-        _, changed = record_material(user or _system(), inspection.id, {"kind": kind, "received_on": raw.get("received_on"),
-                                                                         "note": raw.get("note") or ""})
-    except Invalid as error:
-        savepoint.rollback()
-        for name, messages in error.fields.items():
-            bad({"kind": "material"}.get(name, name), "; ".join(messages))
-        return
-    except (Conflict, ServiceError) as error:
-        savepoint.rollback()
-        return bad("credit_code", error.message)
-    savepoint.commit()
-    if changed:
-        report.created += 1
-    else:
-        report.unchanged += 1
+        problems["material"] = gettext("Unknown material “%(text)s”.", text=(raw.get("material") or "")[:40])
+    year = (raw.get("year") or "").strip()
+    if not (year.isdecimal() and len(year) == 4):
+        problems["year"] = gettext("A year such as 2026.")
+    _, received_on, note = material_values({"kind": kind or MATERIAL_KINDS[0], "received_on": raw.get("received_on"),
+                                            "note": raw.get("note") or ""}, problems)
+    for name, message in problems.items():
+        report.errors.append(RowError(line, name, message))
+    if problems:
+        return None
+    return _Row(line, (raw.get("credit_code") or "").strip().upper(), int(year), kind, received_on, note)
 
 
-class _System:
-    """The command line's actor: an administrator on the server (the audit log records `system`)."""
-
-    id = None
-    role = "admin"
-    username = "system"
-    is_authenticated = True
-    is_active = True
-    department_code = None
-
-
-def _system() -> _System:
-    return _System()
-
+def _write(user, rows: list[_Row], report: ImportReport) -> None:
+    """A chunk of rows: their inspections and materials read in two queries, the changes flushed at once."""
+    found = {(code, year): inspection for code, year, inspection in db.session.execute(
+        select(Institution.credit_code, AnnualInspection.year, AnnualInspection)
+        .join(Institution, Institution.id == AnnualInspection.institution_id)
+        .where(Institution.credit_code.in_({r.credit_code for r in rows}), Institution.status != Status.converted,
+               AnnualInspection.year.in_({r.year for r in rows})))}
+    ids = [i.id for i in found.values()]
+    materials = {(m.inspection_id, m.kind): m for m in db.session.scalars(select(Material).where(Material.inspection_id.in_(ids)))}
+    audit.note(db.session, "annual.material")
+    for row in rows:
+        inspection = found.get((row.credit_code, row.year))
+        if inspection is None:
+            problem = gettext("No annual inspection of %(year)s for this credit code.", year=row.year)
+        elif user is not None and not authz.can(user, "annual.review", inspection):
+            problem = gettext("Another department's institution.")
+        elif inspection.state in (State.exempt, State.closed):
+            problem = gettext("This institution is exempt from this year's annual inspection.") \
+                if inspection.state is State.exempt else gettext("This annual inspection was closed: %(reason)s",
+                                                                 reason=inspection.closed_reason)
+        else:
+            problem = None
+        if problem:
+            report.errors.append(RowError(row.line, "credit_code", problem))
+            continue
+        changed = put_material(materials.get((inspection.id, row.kind)), inspection.id, row.kind, row.received_on, row.note)
+        if changed is None:
+            report.unchanged += 1
+        else:
+            materials[inspection.id, row.kind] = changed
+            report.created += 1
+    db.session.flush()

@@ -44,29 +44,41 @@ def _open(inspection: AnnualInspection) -> None:
         raise Conflict(gettext("This annual inspection was closed: %(reason)s", reason=inspection.closed_reason))
 
 
+def material_values(raw: dict, problems: dict) -> tuple[str | None, object, str]:
+    """A material's kind, day received (never in the future) and note, as the form and the import check them."""
+    kind = raw.get("kind")
+    if kind not in rules.MATERIAL_KINDS:
+        problems["kind"] = gettext("Choose what was received.")
+    received_on = day(raw, "received_on", problems, required=True, not_after=local_today())
+    return kind, received_on, text(raw, "note", problems, limit=500)
+
+
 def record_material(user, inspection_id: int, raw: dict) -> tuple[Material, bool]:
     """Record a material received and when; the same kind again changes its date. Returns it and whether it changed."""
     inspection = get_inspection(user, inspection_id, "annual.review")
     _open(inspection)
     problems: dict = {}
-    kind = raw.get("kind")
-    if kind not in rules.MATERIAL_KINDS:
-        problems["kind"] = gettext("Choose what was received.")
-    received_on = day(raw, "received_on", problems, required=True, not_after=local_today())
-    note = text(raw, "note", problems, limit=500)
+    kind, received_on, note = material_values(raw, problems)
     if problems:
         raise invalid(problems)
     material = db.session.scalar(select(Material).where(Material.inspection_id == inspection.id, Material.kind == kind))
+    changed = put_material(material, inspection.id, kind, received_on, note)
+    if changed:
+        audit.note(db.session, "annual.material")
+        db.session.flush()
+    return changed or material, bool(changed)
+
+
+def put_material(material: Material | None, inspection_id: int, kind: str, received_on, note: str) -> Material | None:
+    """The material added or changed in the session; None when it is recorded so already."""
     if material is not None and (material.received_on, material.note) == (received_on, note or material.note):
-        return material, False
+        return None
     if material is None:
-        material = Material(inspection_id=inspection.id, kind=kind, received_on=received_on, note=note)
+        material = Material(inspection_id=inspection_id, kind=kind, received_on=received_on, note=note)
         db.session.add(material)
     else:
         material.received_on, material.note = received_on, note or material.note
-    audit.note(db.session, "annual.material")
-    db.session.flush()
-    return material, True
+    return material
 
 
 def _signers(user, inspection: AnnualInspection, raw: dict, problems: dict) -> list[User]:
