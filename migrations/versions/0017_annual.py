@@ -29,6 +29,7 @@ def upgrade():
     sa.Column('opened_by_id', sa.Integer(), nullable=True),
     sa.Column('due_count', sa.Integer(), nullable=False),
     sa.Column('exempt_count', sa.Integer(), nullable=False),
+    sa.Column('published_on', sa.Date(), nullable=True),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.ForeignKeyConstraint(['department_code'], ['departments.code'], name=op.f('fk_annual_campaigns_department_code_departments')),

@@ -34,6 +34,7 @@ class Campaign(Audited, Timestamped, db.Model):
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     due_count: Mapped[int] = mapped_column(Integer, default=0)
     exempt_count: Mapped[int] = mapped_column(Integer, default=0)
+    published_on: Mapped[date | None] = mapped_column(Date)  # its results published to the public (年检结果公告)
 
     department = relationship("Department", lazy="joined")
 

@@ -137,6 +137,24 @@ def absentees(campaign_id: int):
     return redirect(url_for("annual.campaign_list", campaign_id=campaign_id, show="absent"))
 
 
+@bp.post("/campaigns/<int:campaign_id>/publish")
+@login_required
+def publish(campaign_id: int):
+    campaign = services.publish_results(current_user, campaign_id)
+    flash(gettext("The results are published on the public page."), "success")
+    return redirect(url_for("annual.results", year=campaign.year))
+
+
+@bp.get("/results")
+def results():
+    """The public's page: the published results of a year (年检结果公告)."""
+    years = services.published_years()
+    asked = request.args.get("year", "")
+    year = int(asked) if asked.isdecimal() and int(asked) in years else (years[0] if years else None)
+    return render_template("annual/results.html", years=years, year=year, districts=_district_names(),
+                           page=services.published_results(year, page=page_arg()) if year else None)
+
+
 # --- one institution's annual inspection -----------------------------------------------------------------------
 
 def _page(inspection, *, status: int = 200, **forms):

@@ -106,3 +106,17 @@ def test_facts_the_registry_knows_are_shown_with_links(as_user, officers, inspec
     soup = page(as_user("arts").get(f"/annual/inspections/{inspection_of(institution).id}"))
     link = soup.select_one(".annual-facts a")
     assert link is not None and "/inspections/" in link["href"] and "2026-09-01" in link.get_text()
+
+
+def test_published_results_show_nothing_personal(client, as_user, campaign, graded, arts_institutions):
+    graded(arts_institutions[0])
+    graded(arts_institutions[1], lost={"fees": 15, "staff": 15, "premises": 5}, rectification="整改",
+           rectification_deadline="2027-06-30")
+    assert "尚未公布" in page(client.get("/annual/results")).get_text()
+    officer = as_user("arts")
+    assert officer.post(f"/annual/campaigns/{campaign.id}/publish").status_code == 302
+    officer.post("/logout")
+    soup = page(client.get("/annual/results?year=2026"))
+    grades = {row.find("strong").get_text(): row.select_one("td.grade").get_text() for row in soup.select("tbody tr")}
+    assert grades == {"鹿城区星光舞蹈培训学校": "合格", "鹿城区墨香书法培训中心": "基本合格"}
+    assert "王丽" not in soup.get_text() and "13905771234" not in soup.get_text()

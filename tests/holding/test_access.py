@@ -68,6 +68,7 @@ RESOURCES = {
     "annual.campaign": ("campaign", {}, READERS, set()),
     "annual.campaign_list": ("campaign", {}, READERS, set()),
     "annual.absentees": ("campaign", {}, set(), EDITORS),
+    "annual.publish": ("campaign", {}, set(), EDITORS),
     "annual.inspection": ("annual_inspection", {}, READERS, set()),
     "annual.material": ("annual_inspection", {}, set(), EDITORS),
     "annual.review": ("annual_inspection", {}, set(), EDITORS),

@@ -240,3 +240,39 @@ def list_inspections(user, filters: Filters, *, page: int = 1, per_page: int = 5
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return Page(items, total, page, per_page)
 
+
+
+def publish_results(user, campaign_id: int) -> Campaign:
+    """Publish a campaign's results to the public (年检结果公告): names, categories, districts and grades only."""
+    campaign = get_campaign(user, campaign_id, "annual.review")
+    if campaign.published_on is None:
+        campaign.published_on = local_today()
+        audit.note(db.session, "annual.publish")
+        db.session.flush()
+    return campaign
+
+
+def published_years() -> list[int]:
+    return sorted(set(db.session.scalars(select(Campaign.year).where(Campaign.published_on.is_not(None)))), reverse=True)
+
+
+@dataclass(frozen=True)
+class PublishedResult:
+    """What the public sees of a result: nothing personal."""
+
+    name: str
+    category: str
+    district: str
+    grade: str
+
+
+def published_results(year: int, *, page: int = 1, per_page: int = 50) -> Page:
+    """The graded institutions of a year's published campaigns, by name."""
+    query = (select(Institution.name, Institution.category, AnnualInspection.district, AnnualInspection.grade)
+             .join(AnnualInspection, AnnualInspection.institution_id == Institution.id)
+             .join(Campaign, Campaign.id == AnnualInspection.campaign_id)
+             .where(Campaign.published_on.is_not(None), AnnualInspection.year == year,
+                    AnnualInspection.state == State.reviewed))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.execute(query.order_by(Institution.name, Institution.id).limit(per_page).offset((page - 1) * per_page))
+    return Page([PublishedResult(r.name, str(r.category), r.district, r.grade.value) for r in rows], total, page, per_page)
