@@ -2,7 +2,9 @@
 with the facts the registry knows, its materials, grade, correction, rectification and proposal."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import tempfile
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
@@ -18,7 +20,8 @@ from registry.core import authz
 from registry.core.errors import Conflict, Invalid
 from registry.core.forms import choices
 from registry.core.models import local_today
-from registry.core.web import csv_download, page_arg, translated
+from registry.core.spreadsheet import xlsx_row
+from registry.core.web import csv_download, download, page_arg, translated
 from registry.extensions import db
 from registry.register import services as register
 
@@ -92,13 +95,14 @@ def _filters(campaign_id: int) -> services.Filters:
 def campaign_list(campaign_id: int):
     record = services.get_campaign(current_user, campaign_id)
     filters = _filters(campaign_id)
-    if request.args.get("format") == "csv":
-        return _csv(record, filters)
+    if request.args.get("format") in ("csv", "xlsx"):
+        return _download(record, filters, request.args["format"])
     return render_template("annual/list.html", campaign=record, filters=filters, districts=_district_names(),
                            page=services.list_inspections(current_user, filters, page=page_arg(), per_page=50))
 
 
-def _csv(campaign, filters):
+def _download(campaign, filters, fmt: str):
+    """The list as a file for Excel: CSV with a BOM, or XLSX (text cells that cannot run as formulas)."""
     grades, states = translated(g=GRADE_LABELS, s=STATE_LABELS).values()
     names = _district_names()
     header = [gettext("Institution"), gettext("Credit code"), gettext("District"), gettext("Year"), gettext("Inspection state"),
@@ -109,7 +113,20 @@ def _csv(campaign, filters):
              i.reviewed_on or "", i.rectification_deadline or "", i.rectified_on or "",
              gettext("Yes") if i.enrolment_stopped else gettext("No")]
             for i in _in_chunks(services.filtered(current_user, filters)))
-    return csv_download(header, rows, f"annual-{campaign.year}-{campaign.department_code}-{filters.show}.csv")
+    filename = f"annual-{campaign.year}-{campaign.department_code}-{filters.show}.{fmt}"
+    if fmt == "csv":
+        return csv_download(header, rows, filename)
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(str(campaign.year))
+    sheet.append(xlsx_row(sheet, header))
+    for row in rows:
+        sheet.append(xlsx_row(sheet, row))
+    spool = tempfile.TemporaryFile()
+    book.save(spool)
+    spool.seek(0)
+    return download(send_file(spool, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), filename)
 
 
 def _in_chunks(query, size: int = 1000):

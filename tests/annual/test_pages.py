@@ -120,3 +120,15 @@ def test_published_results_show_nothing_personal(client, as_user, campaign, grad
     grades = {row.find("strong").get_text(): row.select_one("td.grade").get_text() for row in soup.select("tbody tr")}
     assert grades == {"鹿城区星光舞蹈培训学校": "合格", "鹿城区墨香书法培训中心": "基本合格"}
     assert "王丽" not in soup.get_text() and "13905771234" not in soup.get_text()
+
+
+def test_the_xlsx_has_the_rows_of_the_list(as_user, campaign, graded, arts_institutions):
+    import io
+
+    from openpyxl import load_workbook
+
+    graded(arts_institutions[0])
+    response = as_user("arts").get(f"/annual/campaigns/{campaign.id}/institutions?show=pass&format=xlsx")
+    sheet = load_workbook(io.BytesIO(response.get_data())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "机构" and rows[1][0] == "鹿城区星光舞蹈培训学校" and rows[1][5] == "合格" and len(rows) == 2
