@@ -80,6 +80,7 @@ def new_campaign():
 def campaign(campaign_id: int):
     record = services.get_campaign(current_user, campaign_id)
     return render_template("annual/progress.html", campaign=record, figures=services.progress(current_user, campaign_id),
+                           by_district=services.progress_by_district(current_user, campaign_id),
                            districts=_district_names(), today=local_today())
 
 

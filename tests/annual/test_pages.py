@@ -132,3 +132,18 @@ def test_the_xlsx_has_the_rows_of_the_list(as_user, campaign, graded, arts_insti
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "机构" and rows[1][0] == "鹿城区星光舞蹈培训学校" and rows[1][5] == "合格" and len(rows) == 2
+
+
+def test_the_citys_campaign_over_its_districts(as_user, officers, make_institution, campaign, arts_institutions):
+    from registry.annual import services
+
+    other = make_institution(name="龙湾区童画美术培训中心", category="arts", district="330303")
+    db.session.commit()
+    city = services.open_campaign(officers["arts"], {**CAMPAIGN, "year": "2025", "materials_deadline": "2026-03-31",
+                                                     "results_deadline": "2026-05-31"})
+    db.session.commit()
+    soup = page(as_user("arts").get(f"/annual/campaigns/{city.id}"))
+    row = soup.find("tr", id="district-330303")
+    assert "龙湾区" in row.th.get_text() and row.find("a").get_text() == "1"
+    listed = page(as_user("arts").get(row.find("a")["href"]))
+    assert [a.get_text() for a in listed.select("td a")] == [other.name]
