@@ -39,6 +39,7 @@ def load_annual_demo(today: date) -> None:
             "results_deadline": min(date(done + 1, 5, 31), today).isoformat()})
         db.session.flush()
         _review_all(officer, second, campaign, today)
+        services.publish_results(officer, campaign.id)
         db.session.commit()
         current = services.open_campaign(officer, {
             "year": open_year, "materials_deadline": date(open_year + 1, 3, 31).isoformat(),

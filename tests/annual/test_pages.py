@@ -87,8 +87,13 @@ def test_the_csv_opens_in_excel(as_user, campaign, graded, arts_institutions):
     assert len(lines) == 4 and any("合格" in line for line in lines[1:])
 
 
-def test_the_public_lookup_shows_the_latest_grade(client, graded, arts_institutions):
+def test_the_public_lookup_shows_the_latest_published_grade(client, officers, campaign, graded, arts_institutions):
+    from registry.annual import services
+
     graded(arts_institutions[0])
+    assert page(client.get("/public?q=星光舞蹈")).select_one("td.annual").get_text() == "—"
+    services.publish_results(officers["arts"], campaign.id)
+    db.session.commit()
     soup = page(client.get("/public?q=星光舞蹈"))
     assert "2026 · 合格" in soup.select_one("td.annual").get_text()
 

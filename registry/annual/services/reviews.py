@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from registry.accounts.models import User
 from registry.annual import rules
-from registry.annual.models import AnnualInspection, GradeCorrection, ItemResult, Material
+from registry.annual.models import AnnualInspection, Campaign, GradeCorrection, ItemResult, Material
 from registry.annual.rules import Grade, Proposal, ProposalState, State
 from registry.annual.services.common import day, invalid, standard, text, thresholds
 from registry.core import audit, authz
@@ -248,11 +248,14 @@ def decide_proposal(user, inspection_id: int, raw: dict, *, version) -> AnnualIn
 
 
 def latest_grades(institution_ids) -> dict[int, tuple[int, Grade]]:
-    """Each institution's latest graded year and grade (what the public lookup shows)."""
+    """Each institution's latest published year and grade (what the public lookup shows): a result is public once
+    its campaign's results are published."""
     ids = list(institution_ids)
     if not ids:
         return {}
     rows = db.session.execute(select(AnnualInspection.institution_id, AnnualInspection.year, AnnualInspection.grade)
-                              .where(AnnualInspection.institution_id.in_(ids), AnnualInspection.state == State.reviewed)
+                              .join(Campaign, Campaign.id == AnnualInspection.campaign_id)
+                              .where(AnnualInspection.institution_id.in_(ids), AnnualInspection.state == State.reviewed,
+                                     Campaign.published_on.is_not(None))
                               .order_by(AnnualInspection.year)).all()
     return {row.institution_id: (row.year, row.grade) for row in rows}
