@@ -30,10 +30,14 @@ bp = Blueprint("annual", __name__, url_prefix="/annual")
 
 @bp.app_context_processor
 def labels():
-    return translated(ANNUAL_GRADE_LABELS=GRADE_LABELS, ANNUAL_STATE_LABELS=STATE_LABELS, ANNUAL_SHOW_LABELS=SHOW_LABELS,
-                      ANNUAL_MATERIAL_LABELS=MATERIAL_LABELS, ANNUAL_PROPOSAL_LABELS=PROPOSAL_LABELS,
-                      ANNUAL_PROPOSAL_STATE_LABELS=PROPOSAL_STATE_LABELS, ANNUAL_EXEMPT_LABELS=EXEMPT_LABELS,
-                      ANNUAL_FACT_LABELS=FACT_LABELS)
+    return {
+        # The institution page's panel (dossier/institution.html): its inspections, when the user may read them.
+        "annual_panel": lambda institution: services.inspections_of(current_user, institution),
+        **translated(ANNUAL_GRADE_LABELS=GRADE_LABELS, ANNUAL_STATE_LABELS=STATE_LABELS, ANNUAL_SHOW_LABELS=SHOW_LABELS,
+                     ANNUAL_MATERIAL_LABELS=MATERIAL_LABELS, ANNUAL_PROPOSAL_LABELS=PROPOSAL_LABELS,
+                     ANNUAL_PROPOSAL_STATE_LABELS=PROPOSAL_STATE_LABELS, ANNUAL_EXEMPT_LABELS=EXEMPT_LABELS,
+                     ANNUAL_FACT_LABELS=FACT_LABELS),
+    }
 
 
 def _status(form) -> int:

@@ -152,3 +152,11 @@ def test_the_citys_campaign_over_its_districts(as_user, officers, make_instituti
     assert "龙湾区" in row.th.get_text() and row.find("a").get_text() == "1"
     listed = page(as_user("arts").get(row.find("a")["href"]))
     assert [a.get_text() for a in listed.select("td a")] == [other.name]
+
+
+def test_the_institution_page_has_an_annual_inspection_panel(as_user, graded, arts_institutions):
+    institution = arts_institutions[0]
+    graded(institution, lost={"fees": 5})
+    panel = page(as_user("arts").get(f"/institutions/{institution.id}")).find(id="annual")
+    assert "2026 年度检查" in panel.get_text() and "合格" in panel.get_text() and "95 分" in panel.get_text()
+    assert page(as_user("edu").get(f"/institutions/{institution.id}")).find(id="annual") is None

@@ -247,6 +247,14 @@ def decide_proposal(user, inspection_id: int, raw: dict, *, version) -> AnnualIn
     return inspection
 
 
+def inspections_of(user, institution) -> list[AnnualInspection]:
+    """An institution's annual inspections, newest year first, when `user` may read them (its page's panel)."""
+    if not authz.can(user, "annual.view", institution):
+        return []
+    return list(db.session.scalars(select(AnnualInspection).where(AnnualInspection.institution_id == institution.id)
+                                   .order_by(AnnualInspection.year.desc())))
+
+
 def latest_grades(institution_ids) -> dict[int, tuple[int, Grade]]:
     """Each institution's latest published year and grade (what the public lookup shows): a result is public once
     its campaign's results are published."""
