@@ -83,6 +83,7 @@ def _register_areas(app: Flask) -> None:
     from registry.commands import add_commands
     from registry.core import api, authz, openapi, web  # noqa: F401  (openapi: serves the document)
     from registry.register import api as register_api  # noqa: F401  (adds routes to the API blueprint)
+    from registry.register import places
     from registry.register import views as register_views
     from registry.enforcement import api as enforcement_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.enforcement import views as enforcement_views
@@ -92,6 +93,7 @@ def _register_areas(app: Flask) -> None:
     from registry.annual import facts as annual_facts
     from registry.annual import views as annual_views
     from registry.grid import api as grid_api  # noqa: F401  (adds routes to the API blueprint)
+    from registry.grid import districts as grid_districts
     from registry.grid import services as grid_services
     from registry.grid import views as grid_views
     from registry.search import api as search_api  # noqa: F401  (adds routes to the API blueprint)
@@ -104,6 +106,7 @@ def _register_areas(app: Flask) -> None:
     from registry.dossier.annual_facts import PROVIDERS as annual_fact_providers
 
     authz.init_app(app, worker_scope=grid_services.worker_scope)
+    places.init_app(app, boundaries=grid_districts.boundaries)  # the register checks a district against its boundary
     web.init_app(app)
     annual_facts.init_app(app, annual_fact_providers)  # what the other areas know, read from above them
     app.register_blueprint(account_views.bp)

@@ -8,7 +8,7 @@ import click
 from flask.cli import FlaskGroup
 
 from registry import create_app
-from registry.commands import DEMO_PASSWORD, add_commands, demo_bounds, initialise, load_demo
+from registry.commands import DEMO_CITY, DEMO_PASSWORD, add_commands, demo_bounds, initialise, load_demo
 from registry.config import ConfigError, mark_demo
 
 
@@ -42,8 +42,10 @@ def demo_command(host: str, port: int, no_serve: bool):
     """Create (or reuse) a SQLite database with demo data and serve the app."""
     if not os.environ.get("REGISTRY_BOUNDS"):
         os.environ["REGISTRY_BOUNDS"] = demo_bounds()
+    os.environ.setdefault("REGISTRY_CITY", DEMO_CITY)
     app = create_app(demo=True)
-    mark_demo(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"], os.environ["REGISTRY_BOUNDS"])
+    mark_demo(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"], os.environ["REGISTRY_BOUNDS"],
+              os.environ["REGISTRY_CITY"])
     with app.app_context():
         initialise()
         created = load_demo()

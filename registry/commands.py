@@ -18,6 +18,7 @@ from registry.core.commands import fail, import_group
 FIXTURES = PROJECT_ROOT / "fixtures"
 DEMO_PASSWORD = "registry-demo"
 DEMO_CITY_GEOJSON = FIXTURES / "geo" / "330300_full.json"
+DEMO_CITY = "330300"  # 温州市, whose districts that file holds: offered first in every district picker
 
 
 def add_commands(group: click.Group) -> None:

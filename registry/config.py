@@ -128,12 +128,12 @@ def instance_folder() -> str | None:
     return str(Path(folder).resolve()) if folder else None
 
 
-def mark_demo(instance_path: str, database_url: str, bounds: str) -> None:
+def mark_demo(instance_path: str, database_url: str, bounds: str, city: str = "") -> None:
     """Record that this instance folder holds the demo on `database_url`, so the README's other commands run on
-    it as the demo does (its kept key, its city's bounds) without REGISTRY_ENV=development."""
+    it as the demo does (its kept key, its city's bounds and code) without REGISTRY_ENV=development."""
     path = Path(instance_path) / DEMO_MARKER
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"database_url": database_url, "bounds": bounds}), encoding="utf-8")
+    path.write_text(json.dumps({"database_url": database_url, "bounds": bounds, "city": city}), encoding="utf-8")
 
 
 def demo_marker(instance_path: str, database_url: str) -> dict | None:
@@ -164,6 +164,8 @@ def from_environment(instance_path: str, *, demo: bool = False) -> dict:
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "REGISTRY_BOUNDS": parse_bounds(bounds),
+        # The city whose districts every district picker offers first; unset: the city with the most institutions.
+        "REGISTRY_CITY": (env.get("REGISTRY_CITY") or (marker or {}).get("city") or "").strip(),
         "REGISTRY_CATEGORY_DEPARTMENTS": parse_category_departments(env.get("REGISTRY_CATEGORY_DEPARTMENTS")),
         "REGISTRY_REDIS_URL": env.get("REGISTRY_REDIS_URL"),
         "REGISTRY_DATABASE_CONNECT_TIMEOUT": parse_whole(

@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.accounts.models import LoginFailures, LoginSession, Role, User
 from registry.core import audit, authz
+from registry.core.audit import SYSTEM_ACTOR
 from registry.core.errors import Invalid, NotFound
 from registry.core.models import utcnow
 from registry.extensions import db
@@ -115,6 +116,14 @@ def get_user(actor, user_id: int) -> User:
     if user is None:
         raise NotFound(gettext("There is no such user."))
     return user
+
+
+def shown_name(user_id: int | None, recorded: str = "") -> str:
+    """Who did something, as pages name people (display name, else username); the system by that word."""
+    user = db.session.get(User, user_id) if user_id else None
+    if user is not None:
+        return user.label
+    return gettext("system") if not recorded or recorded == SYSTEM_ACTOR else recorded
 
 
 def list_users(actor) -> list[User]:

@@ -17,6 +17,12 @@ from registry.register import services as register_services
 bp = Blueprint("accounts", __name__)
 
 
+@bp.app_template_global()
+def who(entry) -> str:
+    """The person an audit entry names, as every page names people (the lifecycle, lead timelines)."""
+    return services.shown_name(entry.actor_id, entry.actor)
+
+
 def safe_next(target: str | None) -> str:
     """Only a path on this site: no scheme, no host, no `//` or backslash tricks, no control character (a line
     break would end the Location header, and browsers drop it to read `/\n/host` as `//host`)."""

@@ -20,6 +20,7 @@ from registry.core.api import (
     page_args,
 )
 from registry.core.errors import Invalid
+from registry.core.messages import shown
 from registry.core.openapi import error, json_content, nullable_ref, ref
 from registry.core.problems import translate
 from registry.escrow import figures, rules, services
@@ -63,7 +64,7 @@ def statement_json(statement) -> dict:
         "period_start": _day(statement.period_start), "period_end": _day(statement.period_end),
         **{name: _money(getattr(statement, name)) for name in rules.STATEMENT_AMOUNTS},
         "flags": [{"code": f["flag"], "message": translate(rules.describe_flag(f))} for f in statement.flags or []],
-        "flagged": statement.flagged, "resolution": statement.resolution or None, "source": statement.source,
+        "flagged": statement.flagged, "resolution": statement.resolution or None, "source": shown(statement.source),
     }
 
 

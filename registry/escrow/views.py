@@ -12,7 +12,7 @@ from registry.core.errors import Conflict, Invalid
 from registry.core.models import local_today
 from registry.core.problems import translate
 from registry.core.web import page_arg, translated
-from registry.escrow import chart, figures, importing, rules, services
+from registry.escrow import chart, columns, figures, importing, rules, services
 from registry.escrow.forms import ALERT_AMOUNT_HINTS, ALERT_LABELS, CHANNEL_LABELS, CHARGE_FIELD_LABELS, COLUMN_LABELS, ESCROW_ACTION_LABELS, ESCROW_FIELD_LABELS, ESCROW_STATUS_HINTS, ESCROW_STATUS_LABELS, OFFICER_ACTION_LABELS, STATEMENT_FIELD_LABELS, AccountForm, ChargeForm, ImportForm, ResolveForm, StatementForm, StatusForm
 from registry.register import services as register
 from registry.core.dates import add_months
@@ -258,12 +258,12 @@ REMEMBERED_HEADER = 100  # characters of a column's header name, at most
 @login_required
 def import_file(kind: str):
     authz.require(current_user, "escrow.import")
-    if kind not in importing.COLUMNS:
+    if kind not in columns.COLUMNS:
         abort(404)
     form = ImportForm()
     remembered = session.get(f"escrow_mapping_{kind}", {})
-    mapping = {column: request.form.get(f"map_{column}", "").strip() for column in importing.COLUMNS[kind]} \
-        if request.method == "POST" else {column: remembered.get(column, "") for column in importing.COLUMNS[kind]}
+    mapping = {column: request.form.get(f"map_{column}", "").strip() for column in columns.COLUMNS[kind]} \
+        if request.method == "POST" else {column: remembered.get(column, "") for column in columns.COLUMNS[kind]}
     report = None
     mapping_errors: list[str] = []
     status = 200
@@ -287,8 +287,8 @@ def import_file(kind: str):
                     form.form_errors.append(error.message)
     if form.form_errors or mapping_errors:
         status = 422
-    return render_template("escrow/import.html", form=form, kind=kind, report=report, columns=importing.COLUMNS[kind],
-                           required=importing.REQUIRED[kind], mapping=mapping, mapping_errors=mapping_errors,
+    return render_template("escrow/import.html", form=form, kind=kind, report=report, columns=columns.COLUMNS[kind],
+                           required=columns.REQUIRED[kind], mapping=mapping, mapping_errors=mapping_errors,
                            COLUMN_LABELS=COLUMN_LABELS), status
 
 
@@ -296,7 +296,7 @@ def import_file(kind: str):
 @login_required
 def import_template(kind: str):
     authz.require(current_user, "escrow.import")
-    if kind not in importing.COLUMNS:
+    if kind not in columns.COLUMNS:
         abort(404)
-    return Response("\ufeff" + importing.template_csv(kind), mimetype="text/csv; charset=utf-8",
+    return Response("\ufeff" + columns.template_csv(kind), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename=escrow-{kind}-template.csv"})

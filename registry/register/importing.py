@@ -22,7 +22,7 @@ from registry.core.models import local_today, utcnow
 from registry.core.messages import stored
 from registry.core.problems import N_, Problem, translate
 from registry.extensions import db
-from registry.register import rules, services
+from registry.register import places, rules, services
 from registry.register.models import District, Institution, StatusChange
 from registry.register.rules import Status
 from registry.register.search_keys import SOURCE_FIELDS as SEARCHED_FIELDS
@@ -151,6 +151,7 @@ class _Context:
     category_departments: dict
     reason: str = ""
     now: object = None
+    placer: object = None  # the district boundaries, taken once for the file (registry.register.places)
 
     @classmethod
     def load(cls, user, source):
@@ -160,7 +161,8 @@ class _Context:
             names[name] = None if name in names else code  # a name shared by two districts is ambiguous
         return cls(user, source, current_app.config["REGISTRY_BOUNDS"], {c for c, _ in districts},
                    {n: c for n, c in names.items() if c}, services.category_departments(),
-                   reason=stored(Problem(N_("Imported from %(source)s"), {"source": source or "CSV"})), now=utcnow())
+                   reason=stored(Problem(N_("Imported from %(source)s"), {"source": source or "CSV"})), now=utcnow(),
+                   placer=places.placer())
 
 
 def _parse_row(line: int, raw: dict, context: _Context, seen: dict, report: ImportReport) -> _Row | None:
@@ -173,6 +175,9 @@ def _parse_row(line: int, raw: dict, context: _Context, seen: dict, report: Impo
     raw["category"] = CATEGORY_WORDS.get(raw.get("category", ""), raw.get("category", ""))
     raw["district"] = context.district_names.get(raw.get("district", ""), raw.get("district", ""))
     clean, problems = rules.parse_institution(raw, bounds=context.bounds, districts=context.district_codes)
+    if context.placer is not None and not problems.keys() & {"district", "latitude", "longitude"}:
+        if problem := services.place_problem(clean["district"], clean["longitude"], clean["latitude"], context.placer):
+            problems["district"] = problem
     errors = {name: translate(problem) for name, problem in problems.items()}
 
     status_text = STATUS_WORDS.get(raw.get("status", ""), raw.get("status", "")) or "licensed"

@@ -98,6 +98,19 @@ def check_permit_number(permit: str) -> Problem | None:
     return None
 
 
+def check_district_place(chosen: str, found: str | None, *, chosen_bounded: bool, names: dict[str, str]) -> Problem | None:
+    """The chosen district against where the point lies (`found`: the district whose boundary holds it, or None).
+
+    A point in another district's boundary names that district; a point in none is refused only when the chosen
+    district's boundary is known (without it, nothing can tell)."""
+    if found is not None and found != chosen:
+        return Problem(N_("The coordinates lie in %(found)s, not in the chosen %(chosen)s."),
+                       {"found": names.get(found, found), "chosen": names.get(chosen, chosen)})
+    if found is None and chosen_bounded:
+        return Problem(N_("The coordinates lie outside the chosen %(chosen)s."), {"chosen": names.get(chosen, chosen)})
+    return None
+
+
 def check_phone(phone: str) -> Problem | None:
     compact = phone.replace(" ", "")
     if MOBILE_PATTERN.match(compact) or LANDLINE_PATTERN.match(compact):

@@ -6,19 +6,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from registry.core import audit, authz
 from registry.core.errors import Invalid, NotFound
 from registry.core.models import MAX_ID, local_today
-from registry.core.problems import translate
+from registry.core.messages import shown, stored
+from registry.core.problems import N_, Problem, translate
 from registry.core.versions import check_version, flush_versioned
 from registry.extensions import db
-from registry.register import rules
+from registry.register import places, rules
 from registry.register.models import CategoryRef, Department, District, Institution, StatusChange
 from registry.register.rules import Category, Status
 
@@ -31,7 +32,31 @@ INITIAL_STATUSES = (Status.applied, Status.licensed)
 # --- reference data ------------------------------------------------------------------------------------
 
 def districts() -> list[District]:
-    return list(db.session.scalars(select(District).order_by(District.city_code, District.code)))
+    """Every district, the home city's first (`home_city`), then by code: what every district picker offers."""
+    found = list(db.session.scalars(select(District).order_by(District.city_code, District.code)))
+    home = home_city(found)
+    return sorted(found, key=lambda d: d.city_code != home)  # stable: code order within each part
+
+
+def home_city(listed: list[District] | None = None) -> str:
+    """The city the register serves: the configured one (REGISTRY_CITY; the demo's city), else the city with the
+    most institutions on the register (counted once per request from the district index)."""
+    configured = current_app.config.get("REGISTRY_CITY")
+    if configured:
+        return configured
+    if "registry_home_city" not in g:
+        cities = {d.code: d.city_code for d in (listed if listed is not None else districts_by_code().values())}
+        counts: dict[str, int] = {}
+        for district, count in db.session.execute(
+                select(Institution.district, func.count()).group_by(Institution.district)):
+            counts[cities.get(district, "")] = counts.get(cities.get(district, ""), 0) + count
+        counts.pop("", None)
+        g.registry_home_city = min(counts, key=lambda city: (-counts[city], city)) if counts else ""
+    return g.registry_home_city
+
+
+def districts_by_code() -> dict[str, District]:
+    return {d.code: d for d in db.session.scalars(select(District))}
 
 
 def district_codes() -> set[str]:
@@ -97,13 +122,29 @@ def editable_values(institution: Institution) -> dict:
 
 # --- validating ----------------------------------------------------------------------------------------
 
-def _parse(raw: dict) -> dict:
+def _parse(raw: dict, *, check_place: bool = True) -> dict:
     clean, problems = rules.parse_institution(raw, bounds=current_app.config["REGISTRY_BOUNDS"],
                                               districts=district_codes())
+    if check_place and not problems.keys() & {"district", "latitude", "longitude"}:
+        problem = place_problem(clean["district"], clean["longitude"], clean["latitude"])
+        if problem is not None:
+            problems["district"] = problem
     if problems:
         raise Invalid(gettext("Please correct the marked fields."),
                       {name: [translate(problem)] for name, problem in problems.items()})
     return clean
+
+
+def place_problem(district: str, longitude: float, latitude: float, placer=None) -> Problem | None:
+    """The district against the district boundaries (registry.register.places); None where nothing can tell.
+    `placer`: the boundaries to use (an import takes them once for all its rows)."""
+    placer = placer or places.placer()
+    if placer is None:
+        return None
+    placement = placer.place(longitude, latitude, district)
+    named = {code for code in (district, placement.found) if code}
+    names = {code: name for code, name in db.session.execute(select(District.code, District.name).where(District.code.in_(named)))}
+    return rules.check_district_place(district, placement.found, chosen_bounded=placement.chosen_bounded, names=names)
 
 
 def _check_credit_code_free(credit_code: str, *, except_id: int | None = None) -> None:
@@ -199,10 +240,18 @@ def update_institution(user, institution_id: int, raw: dict, *, version) -> Inst
     unknown = set(raw) - set(EDITABLE_FIELDS) - {"category", "version", "registration_reason"}
     if unknown:
         raise Invalid(gettext("Unknown fields."), {name: [gettext("This field cannot be changed here.")] for name in sorted(unknown)})
+    # A reason the system wrote (a conversion's) is kept as its message while the reader sends it back unchanged.
+    reason_as_read = shown(institution.registration_reason) or ""
+    keep_reason = raw.get("registration_reason", reason_as_read) == reason_as_read
     merged = {**{k: _as_raw(v) for k, v in editable_values(institution).items()},
-              "category": institution.category.value, "registration_reason": institution.registration_reason,
+              "category": institution.category.value, "registration_reason": reason_as_read,
               **{k: v for k, v in raw.items() if k != "version"}}
-    clean = _parse(merged)
+    clean = _parse(merged, check_place=False)
+    # A record kept from before the boundaries were loaded stays editable: its place is checked when it changes.
+    if any(clean[name] != getattr(institution, name) for name in ("district", "latitude", "longitude")):
+        problem = place_problem(clean["district"], clean["longitude"], clean["latitude"])
+        if problem is not None:
+            raise Invalid(gettext("Please correct the marked fields."), {"district": [translate(problem)]})
     if clean["credit_code"] != institution.credit_code:
         _check_credit_code_free(clean["credit_code"], except_id=institution.id)
     for name in EDITABLE_FIELDS:
@@ -211,7 +260,8 @@ def update_institution(user, institution_id: int, raw: dict, *, version) -> Inst
             value = ""
         if getattr(institution, name) != value:
             setattr(institution, name, value)
-    institution.registration_reason = clean.get("registration_reason", "")
+    if not keep_reason:
+        institution.registration_reason = clean.get("registration_reason", "")
     _refresh_flags(institution)
     audit.note(db.session, "institution.update")
     flush_versioned(institution, _flush)
@@ -271,8 +321,8 @@ def _register_successor(user, origin: Institution, category: Category, effective
     values["permit_number"] = ""  # the new supervising department issues its own permit
     new = Institution(**values, category=category, department_code=department_for(category), status=Status.applied,
                       status_since=effective, converted_from_id=origin.id,
-                      registration_reason=gettext("Converted from academic institution No. %(id)s: %(reason)s",
-                                                  id=origin.id, reason=reason))
+                      registration_reason=stored(Problem(N_("Converted from academic institution No. %(id)s: %(reason)s"),
+                                                         {"id": origin.id, "reason": reason})))
     _refresh_flags(new)
     db.session.add(new)
     _record_status(new, None, effective_on=effective, reason=new.registration_reason, user=user)

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from registry.core import authz
 from registry.core.errors import Invalid, Stale
 from registry.core.forms import choices
+from registry.core.messages import shown
 from registry.core.models import local_today
 from registry.core.web import translated
 from registry.register import importing, services
@@ -68,7 +69,7 @@ def _flash_flags(institution) -> None:
 def edit_institution(institution_id: int):
     record = services.get_institution(current_user, institution_id, "institution.edit")
     form = _form_choices(InstitutionForm(data={**services.editable_values(record), "category": record.category.value,
-                                               "registration_reason": record.registration_reason,
+                                               "registration_reason": shown(record.registration_reason),
                                                "version": record.version}) if request.method == "GET" else InstitutionForm())
     if request.method == "GET":
         form.teaching_mode.data = record.teaching_mode.value

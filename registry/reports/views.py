@@ -56,7 +56,7 @@ def bulletin():
     try:
         report = _bulletin()
     except Invalid as error:
-        default = services.rules.last_full_fortnight(services.local_today())
+        default = rules.last_full_fortnight(local_today())
         report = services.bulletin(current_user, period=default, city=request.args.get("city", "")[:12])
         return render_template("reports/bulletin.html", bulletin=report, cities=services.cities(), error=error,
                                asked=request.args), 400

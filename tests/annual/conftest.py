@@ -19,7 +19,7 @@ def pin_today(monkeypatch):
     def pin(day: date) -> date:
         for module in ("registry.annual.services.campaigns", "registry.annual.services.reviews",
                        "registry.annual.services.common", "registry.annual.views", "registry.register.services",
-                       "registry.reports.services"):
+                       "registry.reports.services.bulletins", "registry.reports.services.period_and_place"):
             monkeypatch.setattr(f"{module}.local_today", lambda: day, raising=False)
         return day
 

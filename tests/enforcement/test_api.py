@@ -2,7 +2,9 @@
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 
+from registry.core.messages import shown
 from registry.core.models import local_today
 from registry.grid.rules import ALL_CLEAR
 from tests.enforcement.conftest import days_ago
@@ -338,7 +340,8 @@ def test_who_is_named_on_an_inspection_or_a_case_and_who_adds_notes(staff, make_
     assert behalf.status_code == 201
     entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.entity_type == "inspection",
                                                           AuditEntry.entity_id == str(behalf.json["id"])))
-    assert entry.actor == "admin" and "on behalf of arts, arts2" in entry.reason
+    with force_locale("en"):  # kept as a message, read in each reader's language
+        assert entry.actor == "admin" and "on behalf of arts, arts2" in shown(entry.reason)
 
     # Notes: the departments that made the inspection add to it; market staff, who read it, do not.
     url = f"/api/v1/inspections/{joint.json['id']}"

@@ -81,8 +81,9 @@ def pin_today(monkeypatch):
     """Pin the escrow's idea of today (TODAY unless a test pins another day), so dates mean what they say."""
 
     def pin(day: date) -> date:
-        for module in ("registry.escrow.services", "registry.escrow.figures", "registry.escrow.importing",
-                       "registry.escrow.views"):
+        for module in ("registry.escrow.services.reading", "registry.escrow.services.account",
+                       "registry.escrow.services.statements", "registry.escrow.services.charges",
+                       "registry.escrow.figures", "registry.escrow.importing", "registry.escrow.views"):
             monkeypatch.setattr(f"{module}.local_today", lambda: day)
         return day
 

@@ -245,3 +245,25 @@ def test_the_chart_needs_no_script(as_user, arts_escrow):
     assert len(chart.select("polyline")) == 2 and len(chart.select("circle")) == 6
     assert not soup.find("script") and "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert [t.get_text() for t in chart.find_all("text") if t.get_text().startswith("2026-")] == ["2026-07", "2026-08", "2026-09"]
+
+
+def test_the_history_names_people_as_the_status_steps_do(as_user, make_user, make_institution):
+    make_user("lin", "officer", "culture", display_name="文广旅局 林晓燕")
+    institution = make_institution(name="鹿城区晨光美术培训学校", category="arts")
+    client = as_user("lin")
+    assert client.post(f"/institutions/{institution.id}/escrow/account", data=account_form()).status_code == 302
+    history = page(as_user("market").get(f"/institutions/{institution.id}/escrow")).select_one("table.history")
+    who = [row.find_all("td")[1].get_text(strip=True) for row in history.select("tbody tr")]
+    assert "文广旅局 林晓燕" in who and "lin" not in who
+    assert "未开设账户 → 已开设账户" in history.get_text() and "opened" not in history.get_text()
+
+
+def test_where_a_statement_came_from_reads_in_the_readers_language(as_user, arts_escrow, token_for, client):
+    """"typed in" is the system's word: typed on the Chinese page, an English reader reads it in English."""
+    assert as_user("arts").post(f"/institutions/{arts_escrow.id}/escrow/statements/new", data=statement_form()).status_code == 302
+    client.post("/logout")  # which ends the user's API tokens: take one after
+    headers = token_for("arts")
+    english = client.get(f"/api/v1/escrow/statements?institution_id={arts_escrow.id}", headers={**headers, "Accept-Language": "en"})
+    chinese = client.get(f"/api/v1/escrow/statements?institution_id={arts_escrow.id}", headers={**headers, "Accept-Language": "zh-CN"})
+    assert [s["source"] for s in english.json["items"]] == ["typed in"]
+    assert [s["source"] for s in chinese.json["items"]] == ["手工录入"]

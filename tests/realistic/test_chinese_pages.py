@@ -27,9 +27,6 @@ KNOWN: dict[tuple[str, str], str] = {
                                                      "enforcement.fines") for department in ("culture", "market", "sports")},
     ("enforcement.indicator_records", "culture"): CASE_NUMBERS,
     ("enforcement.inspection", "culture"): CASE_NUMBERS,
-    # The history tables name who changed what by username, beside steps naming them by display name.
-    ("register.institution", "admin"): "issue 14 item 20: usernames where other pages show display names",
-    ("escrow.detail", "admin"): "issue 14 item 20: usernames where other pages show display names",
 }
 
 

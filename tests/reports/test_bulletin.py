@@ -109,7 +109,7 @@ def test_a_bad_period_is_explained(users, as_user):
 
 
 def test_the_default_period_is_the_last_full_half_month(users, as_user, monkeypatch):
-    monkeypatch.setattr("registry.reports.services.local_today", lambda: date(2026, 11, 30))
+    monkeypatch.setattr("registry.reports.services.period_and_place.local_today", lambda: date(2026, 11, 30))
     soup = page(as_user("market").get("/reports/bulletin"))
     assert "2026-11-01" in soup.h1.get_text() and "2026-11-15" in soup.h1.get_text()
 

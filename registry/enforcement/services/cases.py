@@ -12,7 +12,9 @@ from sqlalchemy.exc import IntegrityError
 
 from registry.core import audit, authz
 from registry.core.errors import Conflict, NotFound
+from registry.core.messages import in_each_language, stored
 from registry.core.models import local_today
+from registry.core.problems import N_, Problem
 from registry.enforcement import rules
 from registry.enforcement.models import CaseStep, Fine, PenaltyCase
 from registry.enforcement.rules import Sanction, Step
@@ -106,7 +108,7 @@ def open_case(user, raw: dict) -> PenaltyCase:
                            subject_name="" if institution else subject_name,
                            district=institution.district if institution else district, lead_id=lead.id if lead else None,
                            inspection_id=inspection.id if inspection else None, summary=summary, step=Step.opened)
-        audit.note(db.session, "case.open", "；".join(filter(None, (summary, on_behalf(user, people)))))
+        audit.note(db.session, "case.open", on_behalf(user, people, summary))
         try:
             with db.session.begin_nested():
                 db.session.add(case)
@@ -150,7 +152,7 @@ def record_step(user, case_id: int, raw: dict, *, version) -> PenaltyCase:
         raise invalid(problems)
 
     case.step = Step(requested)
-    audit.note(db.session, f"case.{requested}", "；".join(filter(None, (note, on_behalf(user, people)))) or None)
+    audit.note(db.session, f"case.{requested}", on_behalf(user, people, note))
     db.session.add(CaseStep(case=case, step=case.step, done_on=on, people=[p.username for p in people],
                             documents=documents, note=note, recorded_by_id=getattr(user, "id", None)))
     if decision is not None:
@@ -212,8 +214,9 @@ def _apply_decision(user, case: PenaltyCase, decision: Decision, on) -> None:
     if target is not None:
         db.session.flush()
         register.transition_institution(user, case.institution_id, to=target, effective_on=on.isoformat(),
-                                        reason=gettext("Penalty decision %(number)s: %(type)s", number=case.number,
-                                                       type=decision.vtype.name_zh))
+                                        reason=stored(Problem(N_("Penalty decision %(number)s: %(type)s"), {
+                                            "number": case.number,
+                                            "type": in_each_language(zh=decision.vtype.name_zh, en=decision.vtype.name_en)})))
         audit.note(db.session, "case.decided")
 
 

@@ -9,9 +9,10 @@ from registry.accounts.models import Role, User
 from registry.core import authz
 from registry.core.dates import parse_day
 from registry.core.errors import Invalid, NotFound
+from registry.core.messages import stored
 from registry.core.models import MAX_ID
 from registry.core.money import parse_money
-from registry.core.problems import Problem, translate
+from registry.core.problems import N_, Problem, translate
 from registry.enforcement.models import Inspection, Lead
 from registry.extensions import db
 
@@ -114,11 +115,13 @@ def acting_staff(user, usernames: list[str], field: str, problems: dict, *,
     return staff
 
 
-def on_behalf(user, staff: list[User]) -> str | None:
-    """The audit note of a record made by someone not among its staff (an administrator), or None."""
+def on_behalf(user, staff: list[User], typed: str | None = None) -> str | None:
+    """The audit note of a record: what the user typed, and for a record made by someone not among its staff (an
+    administrator) on whose behalf, in each reader's language (registry.core.messages); None when there is neither."""
     if any(p.id == getattr(user, "id", None) for p in staff):
-        return None
-    return gettext("Recorded on behalf of %(names)s.", names=", ".join(p.label for p in staff))
+        return typed or None
+    return stored(*([typed] if typed else []),
+                  Problem(N_("Recorded on behalf of %(names)s."), {"names": ", ".join(p.label for p in staff)}))
 
 
 def staff_choices() -> list[User]:

@@ -16,7 +16,9 @@ from sqlalchemy.exc import IntegrityError
 
 from registry.accounts.models import User
 from registry.core import audit, authz
+from registry.core.messages import stored
 from registry.core.models import local_date, local_today
+from registry.core.problems import N_, Problem
 from registry.enforcement import rules
 from registry.enforcement.models import Lead
 from registry.enforcement.rules import LeadOutcome, LeadSource, LeadState
@@ -164,8 +166,9 @@ def submit_public_lead(raw: dict) -> Lead:
 def lead_from_visit_report(report) -> Lead:
     """The lead a grid worker's report (上报) becomes, in the report's own transaction."""
     visit = report.visit
-    found = "；".join(gettext(label) for label in report.finding_labels())
-    description = "；".join(part for part in (found, report.notes or "") if part) or gettext("Reported from a site visit.")
+    # Kept as messages, so each reader sees the findings in their own language; the worker's notes as typed.
+    parts = [Problem(label) for label in report.finding_labels()] + ([report.notes] if report.notes else [])
+    description = stored(*(parts or [Problem(N_("Reported from a site visit."))]))
     received = local_date(visit.visited_at) or local_today()
     lead = _new(LeadSource.grid, institution=report.institution or db.session.get(Institution, report.institution_id),
                 description=description, received_on=min(received, local_today()), reported_by_id=visit.worker_id,
