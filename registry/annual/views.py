@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
@@ -100,19 +100,22 @@ def _filters(campaign_id: int) -> services.Filters:
 def campaign_list(campaign_id: int):
     record = services.get_campaign(current_user, campaign_id)
     filters = _filters(campaign_id)
-    if request.args.get("format") in ("csv", "xlsx"):
-        return _download(record, filters, request.args["format"])
     return render_template("annual/list.html", campaign=record, filters=filters, districts=_district_names(),
                            page=services.list_inspections(current_user, filters, page=page_arg(), per_page=50))
 
 
-def _download(campaign, filters, fmt: str):
+@bp.get("/campaigns/<int:campaign_id>/institutions.<fmt>")
+@login_required
+def campaign_export(campaign_id: int, fmt: str):
     """The list as a file for Excel: CSV with a BOM, or XLSX (text cells that cannot run as formulas)."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    campaign, filters = services.get_campaign(current_user, campaign_id), _filters(campaign_id)
     grades, states = translated(g=GRADE_LABELS, s=STATE_LABELS).values()
     names = _district_names()
-    header = [gettext("Institution"), gettext("Credit code"), gettext("District"), gettext("Year"), gettext("Inspection state"),
-              gettext("Grade"), gettext("Points"), gettext("Reviewed on"), gettext("Rectification deadline"),
-              gettext("Rectified on"), gettext("Enrolment stopped")]
+    header = [gettext("Institution"), gettext("Credit code"), gettext("District"), gettext("Year"),
+              gettext("Inspection state"), gettext("Grade"), gettext("Points"), gettext("Reviewed on"),
+              gettext("Rectification deadline"), gettext("Rectified on"), gettext("Enrolment stopped")]
     rows = ([i.institution.name, i.institution.credit_code, names.get(i.district, i.district), i.year,
              states[i.state.value], grades[i.grade.value] if i.grade else "", i.points if i.points is not None else "",
              i.reviewed_on or "", i.rectification_deadline or "", i.rectified_on or "",

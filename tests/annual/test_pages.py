@@ -79,7 +79,7 @@ def test_a_second_fail_proposes_suspension_and_the_register_waits_for_the_office
 
 def test_the_csv_opens_in_excel(as_user, campaign, graded, arts_institutions):
     graded(arts_institutions[0])
-    response = as_user("arts").get(f"/annual/campaigns/{campaign.id}/institutions?show=all&format=csv")
+    response = as_user("arts").get(f"/annual/campaigns/{campaign.id}/institutions.csv?show=all")
     body = response.get_data()
     assert body.startswith("\ufeff".encode())
     lines = body.decode("utf-8-sig").splitlines()
@@ -133,7 +133,7 @@ def test_the_xlsx_has_the_rows_of_the_list(as_user, campaign, graded, arts_insti
     from openpyxl import load_workbook
 
     graded(arts_institutions[0])
-    response = as_user("arts").get(f"/annual/campaigns/{campaign.id}/institutions?show=pass&format=xlsx")
+    response = as_user("arts").get(f"/annual/campaigns/{campaign.id}/institutions.xlsx?show=pass")
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "机构" and rows[1][0] == "鹿城区星光舞蹈培训学校" and rows[1][5] == "合格" and len(rows) == 2

@@ -67,6 +67,7 @@ RESOURCES = {
     # Annual inspection: the arts officers' campaign of 2026 and the institution's inspection in it.
     "annual.campaign": ("campaign", {}, READERS, set()),
     "annual.campaign_list": ("campaign", {}, READERS, set()),
+    "annual.campaign_export": ("campaign", {"fmt": "csv"}, READERS, set()),
     "annual.absentees": ("campaign", {}, set(), EDITORS),
     "annual.publish": ("campaign", {}, set(), EDITORS),
     "annual.inspection": ("annual_inspection", {}, READERS, set()),
