@@ -89,6 +89,9 @@ def _register_areas(app: Flask) -> None:
     from registry.enforcement import views as enforcement_views
     from registry.escrow import api as escrow_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.escrow import views as escrow_views
+    from registry.annual import api as annual_api  # noqa: F401  (adds routes to the API blueprint)
+    from registry.annual import facts as annual_facts
+    from registry.annual import views as annual_views
     from registry.grid import api as grid_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.grid import districts as grid_districts
     from registry.grid import services as grid_services
@@ -102,10 +105,12 @@ def _register_areas(app: Flask) -> None:
     from registry.staff import views as staff_views
     from registry.dossier import api as dossier_api  # noqa: F401  (adds routes to the API blueprint)
     from registry.dossier import views as dossier_views  # noqa: F401  (adds the institution page to the register's)
+    from registry.dossier.annual_facts import PROVIDERS as annual_fact_providers
 
     authz.init_app(app, worker_scope=grid_services.worker_scope)
     places.init_app(app, boundaries=grid_districts.boundaries)  # the register checks a district against its boundary
     web.init_app(app)
+    annual_facts.init_app(app, annual_fact_providers)  # what the other areas know, read from above them
     app.register_blueprint(account_views.bp)
     app.register_blueprint(register_views.bp)
     app.register_blueprint(escrow_views.bp)
@@ -115,6 +120,7 @@ def _register_areas(app: Flask) -> None:
     app.register_blueprint(enforcement_views.public_bp)
     app.register_blueprint(report_views.bp)
     app.register_blueprint(staff_views.bp)
+    app.register_blueprint(annual_views.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
     add_commands(app.cli)  # also on the app's own group, which `app.test_cli_runner()` invokes

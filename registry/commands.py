@@ -41,6 +41,9 @@ def add_commands(group: click.Group) -> None:
     from registry.staff.cli import register_staff_commands
 
     register_staff_commands(import_group)
+    from registry.annual.cli import register_annual_commands
+
+    register_annual_commands(group, import_group)
     from registry.reports.cli import register_report_commands
 
     register_report_commands(group)
@@ -237,4 +240,7 @@ def load_demo() -> bool:
     from registry.staff.demo import load_staff_demo
 
     load_staff_demo(admin, local_today())
+    from registry.annual.demo import load_annual_demo
+
+    load_annual_demo(local_today())
     return True

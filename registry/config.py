@@ -183,6 +183,7 @@ def from_environment(instance_path: str, *, demo: bool = False) -> dict:
         "REGISTRY_PUBLIC_LEAD_LIMIT": env.get("REGISTRY_PUBLIC_LEAD_LIMIT") or "5 per hour",
         **reports_settings(env),
         **staff_settings(env),
+        **annual_settings(env),
     }
 
 
@@ -197,6 +198,23 @@ def staff_settings(env) -> dict:
             "REGISTRY_STAFF_FULL_TIME_MIN_PCT", env.get("REGISTRY_STAFF_FULL_TIME_MIN_PCT"), 50),
         "REGISTRY_STAFF_TEACHER_CERT_CATEGORIES": frozenset(c.strip() for c in categories.split(",") if c.strip()),
     }
+
+
+def annual_settings(env) -> dict:
+    """The annual inspection's: the cut-off day (MM-DD; licensed after it, an institution is exempt that year) and the
+    points of 合格 and 基本合格."""
+    cutoff = env.get("REGISTRY_ANNUAL_CUTOFF") or "10-01"
+    try:
+        month, day = (int(part) for part in cutoff.split("-"))
+        date(2024, month, day)
+    except ValueError:
+        raise ConfigError(f"REGISTRY_ANNUAL_CUTOFF must be a day of the year as MM-DD, not {cutoff!r}.")
+    passed = parse_whole("REGISTRY_ANNUAL_PASS_POINTS", env.get("REGISTRY_ANNUAL_PASS_POINTS"), 70, low=1)
+    basic = parse_whole("REGISTRY_ANNUAL_BASIC_POINTS", env.get("REGISTRY_ANNUAL_BASIC_POINTS"), 60, low=1)
+    if basic > passed:
+        raise ConfigError("REGISTRY_ANNUAL_BASIC_POINTS cannot be above REGISTRY_ANNUAL_PASS_POINTS.")
+    return {"REGISTRY_ANNUAL_CUTOFF": f"{month:02d}-{day:02d}", "REGISTRY_ANNUAL_PASS_POINTS": passed,
+            "REGISTRY_ANNUAL_BASIC_POINTS": basic}
 
 
 def reports_settings(env) -> dict:

@@ -52,6 +52,11 @@ ACTIONS = (
     "staff.reveal",
     "staff.import",
     "teacher.import",
+    "annual.list",
+    "annual.view",
+    "annual.open",
+    "annual.review",
+    "annual.import",
 )
 
 # The department whose HR system holds the in-service school teachers' roster (the education bureau).
@@ -167,6 +172,20 @@ def can(user, action: str, obj=None) -> bool:
         return user.role == OFFICER and bool(user.department_code)
     if action == "teacher.import":
         return user.role == OFFICER and user.department_code == TEACHERS_DEPARTMENT
+
+    # Annual inspection: read like the institution (market staff read every department's), opened and reviewed by the
+    # officers of the department whose campaign or review it is. `obj`: a campaign or review (its department), or for
+    # `annual.open` the department code. When offices come (issue 16), these ask for the office instead.
+    if action == "annual.list":
+        return user.role in (OFFICER, MARKET)
+    if action == "annual.view":
+        return obj is not None and institution_scope(user).allows(obj.department_code)
+    if action == "annual.open":
+        return _own_department(user, obj) if obj is not None else user.role == OFFICER and bool(user.department_code)
+    if action == "annual.review":
+        return obj is not None and _own_department(user, obj.department_code)
+    if action == "annual.import":  # rows of other departments' institutions are refused one by one
+        return user.role == OFFICER and bool(user.department_code)
     if action.split(".")[0] in ("inspection", "lead", "case", "fine"):
         return _enforcement(user, action, obj)
     return False  # institution.import, user.manage, audit.view, grid.manage, checklist.manage: admins only

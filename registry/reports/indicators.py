@@ -16,6 +16,8 @@ from typing import Callable
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 
+from registry.annual.models import AnnualInspection
+from registry.annual.rules import Grade, State
 from registry.core.models import LOCAL_TIMEZONE
 from registry.escrow.models import Charge, Escrow, EscrowStatusChange, Statement
 from registry.escrow.rules import LIVE, EscrowStatus
@@ -60,6 +62,7 @@ SECTIONS = {
     6: _l("Leads"),
     7: _l("Grid"),
     8: _l("Prepaid-fee escrow"),
+    9: _l("Annual inspection"),
 }
 ENFORCEMENT_SECTIONS = (3, 4, 5, 6)
 
@@ -269,6 +272,18 @@ def escrow_low_coverage(period: Period, context: Context) -> Select:
 
 # --- the list ---------------------------------------------------------------------------------------------------
 
+# --- section 9: the annual inspection ---------------------------------------------------------------------------
+
+def _annual_reviewed(grade: Grade | None = None):
+    """Institutions whose annual inspection was graded in the period (of whichever year inspected), by grade."""
+    def records(period: Period, context: Context) -> Select:
+        reviewed = (select(AnnualInspection.institution_id).where(
+            AnnualInspection.state == State.reviewed, AnnualInspection.reviewed_on.between(period.start, period.end),
+            *([AnnualInspection.grade == grade] if grade else [])).distinct().subquery("reviewed"))
+        return _institutions(source=reviewed, id_column=reviewed.c.institution_id)
+    return records
+
+
 STATUS_WORDS = {Status.applied: _l("applied"), Status.licensed: _l("licensed"), Status.rejected: _l("rejected"),
                 Status.suspended: _l("suspended"), Status.revoked: _l("revoked"), Status.deregistered: _l("deregistered"),
                 Status.converted: _l("converted")}
@@ -330,6 +345,11 @@ INDICATORS: list[Indicator] = [
     Indicator("escrow_with_account", 8, _l("With a supervised account"), escrow_with_account),
     Indicator("escrow_low_coverage", 8, _l("Coverage below the minimum"), escrow_low_coverage),
     Indicator("escrow_in_violation", 8, _l("In violation"), escrow_in_violation),
+    Indicator("annual_reviewed", 9, _l("Annual inspections graded in the period"), _annual_reviewed()),
+    Indicator("annual_pass", 9, _l("Graded 合格"), _annual_reviewed(Grade.passed)),
+    Indicator("annual_basic", 9, _l("Graded 基本合格"), _annual_reviewed(Grade.basic)),
+    Indicator("annual_fail", 9, _l("Graded 不合格"), _annual_reviewed(Grade.failed)),
+    Indicator("annual_absent", 9, _l("Graded 未参检 (did not take part)"), _annual_reviewed(Grade.absent)),
 ]
 BY_KEY = {indicator.key: indicator for indicator in INDICATORS}
 ENFORCEMENT_KEYS = tuple(i.key for i in INDICATORS if i.section in ENFORCEMENT_SECTIONS)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, literal_column, or_, select, text
 
+from registry.annual.services import latest_grades
 from registry.escrow.models import Escrow
 from registry.escrow.rules import EscrowStatus
 from registry.extensions import db
@@ -36,6 +37,8 @@ class PublicEntry:
     district: str
     escrow_status: str
     teaching_staff: tuple = ()  # (name, qualified) of a licensed institution's teaching staff: the public display
+    annual_year: int | None = None  # the latest annual inspection graded, and its grade (pass, basic, fail, absent)
+    annual_grade: str | None = None
 
 
 def _name_condition(term: str, n: int):
@@ -71,11 +74,13 @@ def lookup(query: str, *, list_kind: str | None = None, page: int = 1, per_page:
         select(Institution, Escrow.status).outerjoin(Escrow, Escrow.institution_id == Institution.id).where(*where)
         .order_by(func.length(Institution.name), Institution.id).limit(per_page).offset((page - 1) * per_page)).all()
     rosters = staff_services.public_rosters([i for i, _ in rows])
-    return Page([_entry(i, escrow, rosters.get(i.id, ())) for i, escrow in rows], total, page, per_page)
+    annual = latest_grades(i.id for i, _ in rows)
+    return Page([_entry(i, escrow, rosters.get(i.id, ()), annual.get(i.id)) for i, escrow in rows], total, page, per_page)
 
 
-def _entry(institution: Institution, escrow_status, teaching_staff=()) -> PublicEntry:
-    return PublicEntry(name=institution.name, category=str(institution.category),
+def _entry(institution: Institution, escrow_status, teaching_staff=(), annual=None) -> PublicEntry:
+    return PublicEntry(annual_year=annual[0] if annual else None, annual_grade=str(annual[1]) if annual else None,
+                       name=institution.name, category=str(institution.category),
                        department=institution.department, status=str(institution.status),
                        permit_number=institution.permit_number, address=institution.address,
                        district=institution.district_ref.name, escrow_status=str(escrow_status or EscrowStatus.none),

@@ -9,7 +9,8 @@ from registry.core.forms import BaseForm, choices
 
 ROLE_LABELS = {"teaching": _l("Teaching"), "teaching_research": _l("Teaching research"),
                "management": _l("Management"), "other": _l("Other")}
-CHECK_LABELS = {"passed": _l("Passed"), "refused": _l("Refused"), "pending": _l("Pending")}
+CHECK_LABELS = {"passed": _l("Check passed"),  # "Passed" is a grade (合格) in the annual inspection
+                "refused": _l("Refused"), "pending": _l("Pending")}
 SEX_LABELS = {"M": _l("Male"), "F": _l("Female")}
 # The public display of a licensed institution's teaching staff (the public lookup).
 QUALIFIED_LABELS = {"yes": _l("qualified"), "no": _l("no qualification")}

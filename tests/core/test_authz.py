@@ -102,6 +102,17 @@ EXPECTED.update({
     ("teacher.import", None): {"admin", "edu"},
 })
 
+# The annual inspection: a campaign or review of education's, read like its institutions, acted on by education.
+ANNUAL = Record(department_code="edu")
+EXPECTED.update({
+    ("annual.list", None): {"admin", "edu", "sports", "market"},
+    ("annual.view", ANNUAL): {"admin", "edu", "market"},
+    ("annual.open", None): {"admin", "edu", "sports"},
+    ("annual.open", "edu"): {"admin", "edu"},
+    ("annual.review", ANNUAL): {"admin", "edu"},
+    ("annual.import", None): {"admin", "edu", "sports"},
+})
+
 
 def test_grid_worker_sees_the_leads_they_reported():
     grid = SimpleNamespace(role="grid_worker", department_code=None, id=7, is_authenticated=True, is_active=True)
@@ -129,7 +140,7 @@ def test_anonymous_can_do_nothing():
 # Routes that anyone may open; every other route must refuse an anonymous visitor.
 PUBLIC = {"static", "accounts.login", "accounts.logout", "accounts.language", "api.token", "api.openapi",
           "search.lookup", "search.public_list", "enforcement_public.public_report", "enforcement_public.public_track",
-          "enforcement_public.public_thanks"}
+          "enforcement_public.public_thanks", "annual.results"}
 
 
 def test_every_route_has_an_access_rule(app, client):

@@ -73,11 +73,25 @@ RESOURCES = {
     "staff.end": ("staff", {}, EDITORS, EDITORS),
     "staff.edit_member": ("staff", {}, EDITORS, EDITORS),
     "staff.reveal": ("staff", {}, set(), EDITORS),
+    # Annual inspection: the arts officers' campaign of 2026 and the institution's inspection in it.
+    "annual.campaign": ("campaign", {}, READERS, set()),
+    "annual.campaign_list": ("campaign", {}, READERS, set()),
+    "annual.campaign_export": ("campaign", {"fmt": "csv"}, READERS, set()),
+    "annual.absentees": ("campaign", {}, set(), EDITORS),
+    "annual.publish": ("campaign", {}, set(), EDITORS),
+    "annual.inspection": ("annual_inspection", {}, READERS, set()),
+    "annual.material": ("annual_inspection", {}, set(), EDITORS),
+    "annual.review": ("annual_inspection", {}, set(), EDITORS),
+    "annual.correct": ("annual_inspection", {}, set(), EDITORS),
+    "annual.rectified": ("annual_inspection", {}, set(), EDITORS),
+    "annual.proposal": ("annual_inspection", {}, set(), EDITORS),
+    "api.get_annual_inspection": ("annual_inspection", {}, READERS, set()),
+    "api.review_annual_inspection": ("annual_inspection", {}, set(), EDITORS),
 }
 ADMIN_ONLY = {"accounts.edit_user"}
 ID_ARGUMENTS = {"institution": "institution_id", "statement": "statement_id", "charge": "charge_id", "visit": "visit_id",
                 "inspection": "inspection_id", "lead": "lead_id", "case": "case_id", "fine": "fine_id",
-                "checklist_item": "item_id", "staff": "staff_id"}
+                "checklist_item": "item_id", "staff": "staff_id", "campaign": "campaign_id", "annual_inspection": "inspection_id"}
 # A square around the institution's point (120.6543, 28.0123): its grid cell.
 CELL = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "C1", "name": "五马网格"},
         "geometry": {"type": "Polygon", "coordinates": [[[120.64, 28.00], [120.67, 28.00], [120.67, 28.02],
@@ -123,7 +137,18 @@ def records(users, make_user, make_institution):
         "hired_on": "2024-09-01", "check_result": "passed", "checked_on": "2026-03-01"})
     db.session.commit()
     return {"institution": institution.id, "statement": statement.id, "charge": charge.id, "visit": visit.id,
-            "photo": visit.photos[0].id, "staff": member.id, **_enforcement_records(institution, users["arts"], make_user("arts2", "officer", "culture"))}
+            "photo": visit.photos[0].id, "staff": member.id, **_enforcement_records(institution, users["arts"], make_user("arts2", "officer", "culture")),
+            **_annual_records(institution, users["arts"])}
+
+
+def _annual_records(institution, arts) -> dict:
+    from registry.annual import services
+
+    campaign = services.open_campaign(arts, {"year": "2026", "materials_deadline": "2027-03-31",
+                                             "results_deadline": "2027-05-31"})
+    db.session.commit()
+    [inspection] = services.list_inspections(arts, services.Filters(campaign_id=campaign.id)).items
+    return {"campaign": campaign.id, "annual_inspection": inspection.id}
 
 
 def _enforcement_records(institution, arts, arts2) -> dict:

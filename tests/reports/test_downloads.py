@@ -19,7 +19,7 @@ def test_xlsx_has_a_sheet_per_section_with_numbers(reduction, as_user):
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].endswith("bulletin-330300-20221201-20221215.xlsx")
     book = load_workbook(io.BytesIO(response.data))
-    assert len(book.sheetnames) == 8 and book.sheetnames[1].startswith("2 ")
+    assert len(book.sheetnames) == 9 and book.sheetnames[1].startswith("2 ")
     sheet = book[book.sheetnames[1]]
     rows = {r[0].value: r for r in sheet.iter_rows(min_row=3)}
     baseline = rows["基准日学科类机构数"]
