@@ -1,14 +1,12 @@
 """Importing the annual-inspection materials received, from a CSV file (a bureau often gets them through the national
 platform as a spreadsheet).
 
-Read as the register's import reads its files (UTF-8 with or without BOM, GB18030; `register.importing.decode`):
+Read as every import reads its files (UTF-8 with or without BOM, GB18030, within the imports' limits: core.csvfile):
 every bad row reported by its line, nothing written when a row is bad unless skip-invalid. Each row names the
 institution by credit code, the year, the material and the day it was received; importing the same file twice
 changes nothing."""
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -19,9 +17,9 @@ from registry.annual.models import AnnualInspection, Material
 from registry.annual.rules import MATERIAL_KINDS, State
 from registry.annual.services.reviews import material_values, put_material
 from registry.core import audit, authz
+from registry.core.csvfile import decode, records
 from registry.core.errors import Invalid
 from registry.extensions import db
-from registry.register.importing import decode
 from registry.register.models import Institution
 from registry.register.rules import Status
 
@@ -75,9 +73,9 @@ def import_materials(user, data: bytes | IO[bytes], *, skip_invalid: bool = Fals
     bad, unless `skip_invalid`. `user` None: a command run on the server (every department's institutions)."""
     if user is not None:
         authz.require(user, "annual.import")
-    reader = csv.DictReader(io.StringIO(decode(data if isinstance(data, bytes) else data.read()), newline=""))
-    header = [ALIASES.get((name or "").strip(), (name or "").strip()) for name in reader.fieldnames or []]
-    reader.fieldnames = header
+    reader = records(decode(data if isinstance(data, bytes) else data.read()))
+    _, names = next(reader, (1, []))
+    header = [ALIASES.get(name.strip().lstrip("\ufeff"), name.strip()) for name in names]
     report = ImportReport()
     for column in REQUIRED:
         if column not in header:
@@ -85,8 +83,11 @@ def import_materials(user, data: bytes | IO[bytes], *, skip_invalid: bool = Fals
     if report.errors:
         raise ImportRefused(report)
     rows = []
-    for raw in reader:
-        row = _parse(reader.line_num, raw, report)
+    for line, cells in reader:
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank line
+        raw = {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header)}
+        row = _parse(line, raw, report)
         if row is not None:
             rows.append(row)
     for start in range(0, len(rows), CHUNK):

@@ -48,3 +48,12 @@ def test_rows_of_unknown_or_exempt_institutions_and_future_days_are_refused(runn
 def test_a_missing_column_is_named(runner, tmp_path, campaign):
     result = runner.invoke(args=["import", "annual-materials", _csv(tmp_path, "credit_code,year\r\n")])
     assert result.exit_code == 1 and "material" in result.output
+
+
+def test_a_file_past_the_imports_limits_is_refused_in_one_line(runner, tmp_path, campaign, arts_institutions):
+    """Read as every import is (core.csvfile): a line of 2 MB without an ending names its line, with no traceback."""
+    code = arts_institutions[0].credit_code
+    path = _csv(tmp_path, "credit_code,year,material,received_on\r\n" + f"{code},2026,annual_report," + "x" * 2_000_000)
+    result = runner.invoke(args=["import", "annual-materials", path])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "第 2 行超过" in result.output and _materials() == 0
