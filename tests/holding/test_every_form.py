@@ -32,8 +32,13 @@ FORM_PAGES = {
     "accounts.login": None, "enforcement_public.public_report": None, "register.new_institution": "arts",
     "register.import_institutions": "admin", "accounts.new_user": "admin", "enforcement.new_case": "arts",
     "enforcement.new_lead": "arts", "grid.import_cells": "admin", "escrow.import_file": "admin", "accounts.profile": "edu",
+    "annual.new_campaign": "arts", "staff.import_file": "arts",
 }
-EXTRA_ARGUMENTS = {"escrow.import_file": {"kind": "statements"}}
+EXTRA_ARGUMENTS = {"escrow.import_file": {"kind": "statements"}, "staff.import_file": {"kind": "staff"}}
+# Pages that show a record and carry forms posted to routes of their own (no page of their own), who fills them in.
+RECORD_FORM_PAGES = {"staff.member": "arts", "annual.campaign": "arts", "annual.inspection": "arts"}
+POSTED_FROM_RECORD_PAGES = {"staff.reveal", "annual.absentees", "annual.publish", "annual.material", "annual.review",
+                            "annual.correct", "annual.rectified", "annual.proposal"}
 
 
 def _person(endpoint: str) -> str:
@@ -46,6 +51,7 @@ def _pages(app, records):  # noqa: F811
 
     pages = [(endpoint, _url(app, endpoint, records), _person(endpoint)) for endpoint, (_, _, _, writers) in RESOURCES.items()
              if writers and not endpoint.startswith("api.") and "GET" in _rule(app, endpoint).methods]
+    pages += [(endpoint, _url(app, endpoint, records), who) for endpoint, who in RECORD_FORM_PAGES.items()]
     with app.test_request_context():
         pages += [(e, url_for(e, **EXTRA_ARGUMENTS.get(e, {})), who) for e, who in FORM_PAGES.items()]
         pages.append(("grid.cell", url_for("grid.cell", code="C1"), "admin"))
@@ -114,6 +120,6 @@ def test_every_form_with_generated_values(app, client, records):  # noqa: F811
 def test_every_form_page_is_tried(app, client, records):  # noqa: F811
     """Every route that takes a POST from a page is in the list above or in test_access's RESOURCES."""
     covered = {e for e, _, _ in _pages(app, records)} | {"grid.confirm", "grid.remove_worker", "accounts.logout",
-                                                        "accounts.language", "escrow.change_status"}
+                                                        "accounts.language", "escrow.change_status"} | POSTED_FROM_RECORD_PAGES
     posted = {r.endpoint for r in app.url_map.iter_rules() if "POST" in r.methods and not r.rule.startswith("/api/")}
     assert posted - covered == set()

@@ -138,9 +138,11 @@ def review(user, inspection_id: int, raw: dict, *, version) -> AnnualInspection:
     lost, reasons, failing = ({}, {}, set()) if absent else _results(raw, problems)
     score = None if absent else rules.points(standard(), lost)
     grade = Grade.absent if absent else rules.grade(score, failing_items=bool(failing), thresholds=thresholds())
-    _consequences(inspection, grade, raw, problems, reviewed_on)
-    if problems:
+    rectification, deadline = _rectification(grade, raw, problems, reviewed_on)
+    if problems:  # nothing of the inspection changed: the form shows it again as it stands
         raise invalid(problems)
+    inspection.rectification, inspection.rectification_deadline = rectification, deadline
+    inspection.enrolment_stopped = rules.stops_enrolment(grade)
     for key in sorted(set(lost) | failing):
         db.session.add(ItemResult(inspection_id=inspection.id, item_key=key, points_lost=lost.get(key, 0),
                                   fails_whole=key in failing, reason=reasons.get(key, "")))
@@ -155,17 +157,16 @@ def review(user, inspection_id: int, raw: dict, *, version) -> AnnualInspection:
     return inspection
 
 
-def _consequences(inspection, grade: Grade, raw: dict, problems: dict, reviewed_on) -> None:
-    """A grade below 合格 requires a rectification with a deadline; 不合格 and 未参检 stop enrolment until rectified."""
-    if rules.needs_rectification(grade):
-        rectification = text(raw, "rectification", problems, required=gettext("Say what must be rectified."))
-        deadline = day(raw, "rectification_deadline", problems, required=True)
-        if deadline and reviewed_on and deadline <= reviewed_on:
-            problems["rectification_deadline"] = gettext("The deadline comes after the review.")
-    else:
-        rectification, deadline = "", None
-    inspection.rectification, inspection.rectification_deadline = rectification, deadline
-    inspection.enrolment_stopped = rules.stops_enrolment(grade)
+def _rectification(grade: Grade, raw: dict, problems: dict, reviewed_on) -> tuple[str, object]:
+    """A grade below 合格 requires a rectification with a deadline (and 不合格 and 未参检 stop enrolment until
+    rectified): (what must be rectified, by when), or ("", None)."""
+    if not rules.needs_rectification(grade):
+        return "", None
+    rectification = text(raw, "rectification", problems, required=gettext("Say what must be rectified."))
+    deadline = day(raw, "rectification_deadline", problems, required=True)
+    if deadline and reviewed_on and deadline <= reviewed_on:
+        problems["rectification_deadline"] = gettext("The deadline comes after the review.")
+    return rectification, deadline
 
 
 def _propose(inspection: AnnualInspection) -> None:
@@ -190,9 +191,11 @@ def correct_grade(user, inspection_id: int, raw: dict, *, version) -> AnnualInsp
         problems["grade"] = gettext("This is the grade already.")
     reason = text(raw, "reason", problems, required=gettext("Give the reason for the correction."), limit=rules.MAX_REASON)
     if grade is not None:
-        _consequences(inspection, grade, raw, problems, local_today())
-    if problems:
+        rectification, deadline = _rectification(grade, raw, problems, local_today())
+    if problems:  # nothing of the inspection changed
         raise invalid(problems)
+    inspection.rectification, inspection.rectification_deadline = rectification, deadline
+    inspection.enrolment_stopped = rules.stops_enrolment(grade)
     db.session.add(GradeCorrection(inspection_id=inspection.id, from_grade=inspection.grade, to_grade=grade,
                                    from_points=inspection.points, to_points=inspection.points, reason=reason,
                                    actor_id=getattr(user, "id", None)))
