@@ -47,7 +47,8 @@ def app_codes(app) -> set[str]:
 
     with app.app_context():
         codes |= set(db.session.scalars(select(Department.code)))
-    return {code.lower() for code in codes if WORD.fullmatch(code)}
+    # A code of one letter (a sex, M or F) is left out: a letter in a Chinese page is a unit (m²), not a code.
+    return {code.lower() for code in codes if WORD.fullmatch(code) and len(code) > 1}
 
 
 def usernames(app) -> set[str]:
@@ -80,7 +81,8 @@ def _findings(app, crawl, codes):
         for word in sorted(english_codes(text, codes)):
             if endpoint in USERNAMES_SHOWN and word.lower() in accounts:
                 continue
-            context = re.search(rf".{{0,40}}\b{re.escape(word)}\b.{{0,40}}", text).group(0)
+            # The word as WORD found it: not inside a longer Latin word (a code may touch Chinese text or digits).
+            context = re.search(rf".{{0,40}}(?<![A-Za-z_]){re.escape(word)}(?![A-Za-z_]).{{0,40}}", text).group(0)
             found.append((endpoint, word.lower(), url, context))
     return found
 
