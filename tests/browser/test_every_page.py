@@ -45,11 +45,18 @@ KINDS = [(name, re.compile(pattern)) for name, pattern in (
     ("checklist item", r"^/enforcement/checklists/\d+$"),
     ("figure's records", r"^/(enforcement/indicators|reports/records)/\w+$"),
     ("user", r"^/users/\d+$"),
+    ("staff roster", r"^/institutions/\d+/staff(/new)?$"),
+    ("staff member", r"^/staff/\d+$"),
+    ("staff form", r"^/staff/\d+/(edit|end)$"),
+    ("campaign", r"^/annual/campaigns/\d+$"),
+    ("campaign list", r"^/annual/campaigns/\d+/institutions$"),
+    ("annual inspection", r"^/annual/inspections/\d+$"),
 )]
 # Pages without an id: each is a kind of its own (a list, a new-record form, an import).
 FIXED = re.compile(r"^/(institutions(/new|/import)?|users(/new)?|grid/(cells(/import)?|border|unassigned|round|visits|map)"
                    r"|escrow/(alerts|import(/\w+)?)|enforcement/(inspections|leads|cases|fines|checklists)(/new)?"
-                   r"|reports/bulletin(/print)?|public(/\w+)?|report(/track)?)?$")
+                   r"|reports/bulletin(/print)?|public(/\w+)?|report(/track)?|staff/(findings|matches|import/\w+)"
+                   r"|annual/(new|results)?)?$")
 NOT_PAGES = re.compile(r"\.(csv|xlsx|json)$|/photos/|/export")
 
 MEASURE = """
