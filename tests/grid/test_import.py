@@ -9,8 +9,7 @@ from registry.grid.models import Cell
 from tests.conftest import page
 from tests.grid.conftest import DISTRICTS, EAST, WEST, collection
 
-GEO = Path(__file__).resolve().parents[3] / "shared" / "data" / "geo"
-GEO = GEO if GEO.exists() else Path("/work/shared/data/geo")
+GEO = Path(__file__).resolve().parents[2] / "fixtures" / "geo"  # the district boundaries of the four cities, shipped
 REAL_FILES = ["210100_full.json", "330300_full.json", "350400_full.json"]
 
 
