@@ -17,7 +17,7 @@ from registry.annual.models import AnnualInspection, Material
 from registry.annual.rules import MATERIAL_KINDS, State
 from registry.annual.services.reviews import material_values, put_material
 from registry.core import audit, authz
-from registry.core.csvfile import decode, records
+from registry.core.csvfile import RowError, decode, records
 from registry.core.errors import Invalid
 from registry.extensions import db
 from registry.register.models import Institution
@@ -28,13 +28,6 @@ REQUIRED = ("credit_code", "year", "material", "received_on")
 ALIASES = {"统一社会信用代码": "credit_code", "信用代码": "credit_code", "年度": "year", "年检年度": "year",
            "材料": "material", "材料名称": "material", "收到日期": "received_on", "报送日期": "received_on",
            "备注": "note"}
-
-
-@dataclass
-class RowError:
-    line: int
-    field: str
-    message: str
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Reading the CSV files users import (institutions, bank statements, prepaid charges): one reader with the limits
+"""Reading the CSV files users import (institutions, statements, charges, staff, annual materials): one reader with the limits
 a file from outside must keep, so that a malformed or hostile file is refused with a message naming its line, in
 bounded memory, and never answers a server error.
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from flask_babel import gettext
 
@@ -22,6 +23,14 @@ MAX_FIELD_CHARS = 131_072
 MAX_LINE_CHARS = 1 << 20
 MAX_COLUMNS = 1000
 MAX_ERRORS = 200
+
+
+@dataclass
+class RowError:
+    """One problem of an import's row: its line in the file, the column (or "" for the row), what is wrong."""
+    line: int
+    field: str
+    message: str
 
 
 class Unreadable(Invalid):

@@ -15,7 +15,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy import text as sql
 
 from registry.core import audit, authz
-from registry.core.csvfile import ErrorList, Unreadable, decode, records
+from registry.core.csvfile import ErrorList, RowError, Unreadable, decode, records
 from registry.core.errors import Invalid
 from registry.core.models import local_today, utcnow
 from registry.core.messages import stored
@@ -39,13 +39,6 @@ ANALYZE_AFTER = 10_000  # rows imported at once that call for fresh planner stat
 CATEGORY_WORDS = {"学科类": "academic", "科技类": "tech", "文化艺术类": "arts", "体育类": "sports"}
 STATUS_WORDS = {"申请中": "applied", "已许可": "licensed", "不予许可": "rejected", "停业整顿": "suspended",
                 "吊销许可": "revoked", "注销": "deregistered", "转型": "converted", "已转型": "converted"}
-
-
-@dataclass
-class RowError:
-    line: int
-    field: str
-    message: str
 
 
 @dataclass

@@ -12,7 +12,7 @@ from flask_babel import gettext
 from sqlalchemy import delete, insert, select, update
 
 from registry.core import audit, authz
-from registry.core.csvfile import decode, records
+from registry.core.csvfile import RowError, decode, records
 from registry.core.errors import Invalid
 from registry.core.models import local_today, utcnow
 from registry.core.problems import translate
@@ -39,13 +39,6 @@ ALIASES = {
     "审查结果": "check_result", "审查日期": "checked_on", "学校": "school", "任教学校": "school", "所在学校": "school",
     "区县": "district", "所在区县": "district", "学校所在区县": "district",
 }
-
-
-@dataclass
-class RowError:
-    line: int
-    field: str
-    message: str
 
 
 @dataclass

@@ -8,7 +8,7 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from registry.core import authz
-from registry.core.csvfile import ErrorList, Unreadable, decode, records
+from registry.core.csvfile import ErrorList, RowError, Unreadable, decode, records
 from registry.core.errors import Invalid
 from registry.core.models import local_today
 from registry.escrow import figures, rules
@@ -19,13 +19,6 @@ from registry.register.models import Institution
 from registry.register.rules import Status
 
 CHUNK = 2000
-
-
-@dataclass
-class RowError:
-    line: int
-    field: str
-    message: str
 
 
 @dataclass
