@@ -48,9 +48,7 @@ def test_load_districts_reads_codes_names_and_polygons(districts):
 
 def test_invalid_boundary_is_repaired():
     # 南宫市 in the Xingtai file self-intersects, as real boundary data often does.
-    path = ROOT.parent / "shared" / "data" / "geo" / "130500_full.json"
-    if not path.exists():
-        pytest.skip("shared geo data not available")
+    path = ROOT / "fixtures" / "geo" / "130500_full.json"
     assert all(d.geometry.is_valid for d in load_districts(path))
 
 
